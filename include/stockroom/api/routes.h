@@ -1,0 +1,24 @@
+// The REST API (docs/api.md): registers every /api/v1 route on a router.
+#pragma once
+
+#include "stockroom/auth/access_tokens.h"
+#include "stockroom/auth/password.h"
+#include "stockroom/http/router.h"
+#include "stockroom/store/store.h"
+
+namespace stockroom::api {
+
+// What the handlers need. Everything must outlive the router.
+struct Services {
+  store::Store& store;
+  const auth::PasswordHasher& passwords;
+  const auth::AccessTokenService& tokens;
+};
+
+void AddRoutes(http::Router& router, const Services& services);
+
+void AddItemRoutes(http::Router& router, const Services& services);
+void AddAuthRoutes(http::Router& router, const Services& services);
+void AddUserRoutes(http::Router& router, const Services& services);
+
+}  // namespace stockroom::api

@@ -1,0 +1,55 @@
+// Issues and verifies Stockroom access tokens (RFC 9068 shape, docs/tokens.md).
+// Thread-safe after construction: Issue() and Authenticate() are const.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
+
+#include "stockroom/auth/authenticator.h"
+#include "stockroom/auth/user.h"
+#include "stockroom/jose/jwt.h"
+#include "stockroom/jose/key.h"
+
+namespace stockroom::auth {
+
+struct AccessTokenConfig {
+  std::string issuer = "stockroom";
+  std::string audience = "stockroom-api";
+  std::int64_t ttl_seconds = 3600;
+  std::int64_t leeway_seconds = 30;      // clock skew tolerated on exp/nbf/iat
+  std::size_t max_token_bytes = 8192;    // longer bearer tokens are refused unread
+  std::function<std::int64_t()> now;     // unix seconds; system clock when empty
+};
+
+struct IssuedToken {
+  std::string token;
+  std::int64_t expires_in = 0;  // seconds
+  std::string token_id;         // jti
+};
+
+class AccessTokenService final : public TokenAuthenticator {
+ public:
+  // `signing_key` signs new tokens; `verification_keys` (which must include it) verify.
+  AccessTokenService(jose::Key signing_key, jose::KeySet verification_keys, AccessTokenConfig config);
+
+  // A token for `user` valid from now for config.ttl_seconds.
+  IssuedToken Issue(const User& user) const;
+
+  // Valid when signature, alg, typ "at+jwt", iss, aud, exp/nbf/iat (with leeway) hold and
+  // the claims sub, role, jti, exp are present and well-typed.
+  std::variant<Principal, AuthFailure> Authenticate(std::string_view token) const override;
+
+ private:
+  std::int64_t Now() const;
+
+  AccessTokenConfig config_;
+  jose::Signer signer_;
+  jose::Verifier verifier_;
+};
+
+// 128 random bits, base64url (for jti and key ids). Throws if the CSPRNG fails.
+std::string RandomId(std::size_t bytes = 16);
+
+}  // namespace stockroom::auth

@@ -1,0 +1,19 @@
+// The authenticated caller of a request, as proven by a verified access token.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "stockroom/auth/permissions.h"
+
+namespace stockroom::auth {
+
+struct Principal {
+  std::string subject;   // `sub`: the user id, decimal
+  std::string username;  // `preferred_username`
+  Role role = Role::kWarehouseStaff;
+  std::string token_id;        // `jti`
+  std::int64_t expires_at = 0;  // `exp`, unix seconds
+};
+
+}  // namespace stockroom::auth

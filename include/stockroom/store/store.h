@@ -1,0 +1,76 @@
+// The persistence interface. Implementations (store/sqlite, later store/postgres) pass one
+// shared contract test suite. Every method is thread-safe, may block (run it off the I/O
+// threads), and is atomic: when it returns an error, nothing was written.
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stockroom/auth/user.h"
+#include "stockroom/inventory/item.h"
+
+namespace stockroom::store {
+
+enum class Errc {
+  kNotFound,           // no such (live) item or user
+  kDuplicateSku,       // another item, live or deleted, has this SKU
+  kDuplicateUsername,
+  kVersionMismatch,    // expected_version is not the current version
+  kUnavailable,        // the database failed or is busy beyond its timeout
+};
+
+struct Error {
+  Errc code;
+  std::string detail;  // for logs
+};
+
+[[noreturn]] void throw_exception_from_error(const Error& error, const boost::source_location& location);
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+struct ItemQuery {
+  std::optional<std::string> text;  // substring of SKU or name, ASCII case-insensitive
+  std::optional<std::string> category;
+  std::optional<inventory::ItemKind> kind;
+  bool below_reorder = false;  // quantity < reorder_point
+  std::int64_t after_id = 0;   // keyset pagination: ids greater than this
+  int limit = 50;              // REQUIRES: 1 <= limit <= 500
+};
+
+struct ItemPage {
+  std::vector<inventory::Item> items;  // ascending id
+  std::optional<std::int64_t> next_after_id;  // set when more items follow
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // True when the database answers a trivial query.
+  virtual bool Ping() = 0;
+
+  // Items. Deleted items are invisible to Get/List/Update/Delete but keep their SKU.
+  virtual Result<inventory::Item> CreateItem(const inventory::ItemFields& fields) = 0;
+  virtual Result<inventory::Item> GetItem(std::int64_t id) = 0;
+  virtual Result<inventory::Item> GetItemBySku(std::string_view sku) = 0;
+  virtual Result<ItemPage> ListItems(const ItemQuery& query) = 0;
+  // Applies `changes` if the item's version equals `expected_version` (when given). A change
+  // that leaves every field as it was returns the item unchanged, same version.
+  virtual Result<inventory::Item> UpdateItem(std::int64_t id, std::optional<std::int64_t> expected_version,
+                                             const inventory::ItemChanges& changes) = 0;
+  virtual Result<void> DeleteItem(std::int64_t id) = 0;
+
+  // Users.
+  virtual Result<std::int64_t> CountUsers() = 0;
+  virtual Result<auth::User> CreateUser(const auth::NewUser& user) = 0;
+  virtual Result<auth::User> FindUserByName(std::string_view username) = 0;
+  virtual Result<auth::User> FindUserById(std::int64_t id) = 0;
+  virtual Result<std::vector<auth::User>> ListUsers() = 0;
+};
+
+}  // namespace stockroom::store

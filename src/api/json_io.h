@@ -1,0 +1,45 @@
+// JSON request/response helpers shared by the handlers: content-type checks, strict body
+// parsing, field readers that collect problems, and the store-error-to-status mapping.
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stockroom/http/message.h"
+#include "stockroom/http/problem.h"
+#include "stockroom/store/store.h"
+
+namespace stockroom::api {
+
+// Bounds of JSON bodies: nesting depth (items are flat; 32 leaves room and stops stack abuse).
+constexpr std::size_t kMaxJsonDepth = 32;
+
+enum class BodyType { kJson, kJsonOrMergePatch };
+
+// Parses the request body as one JSON object. On failure returns the response to send:
+// 415 for a wrong Content-Type, 400 for empty or malformed JSON or a non-object.
+std::optional<http::Response> ParseObjectBody(const http::Request& request, BodyType type,
+                                              boost::json::object& out);
+
+http::Response JsonResponse(int status, const boost::json::value& body);
+
+// 422 naming every offending field.
+http::Response ValidationProblem(std::vector<http::FieldError> errors);
+
+// Maps a store error to its status and problem body. One switch, no default: a new
+// store::Errc must be mapped here or the build fails (-Werror=switch).
+http::Response StoreProblem(const store::Error& error, std::string_view what);
+
+// RFC 3339 UTC with milliseconds, e.g. "2026-12-04T04:47:22.123Z".
+std::string FormatTimestamp(std::int64_t unix_ms);
+
+// The name of a JSON value's type, for messages ("number", "object", ...).
+std::string_view JsonTypeName(const boost::json::value& value);
+
+// Positive decimal integer that fits int64 ("0", signs, spaces and leading zeros refused).
+std::optional<std::int64_t> ParsePositiveId(std::string_view text);
+
+}  // namespace stockroom::api

@@ -1,0 +1,110 @@
+#include "stockroom/auth/access_tokens.h"
+
+#include <openssl/rand.h>
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <stdexcept>
+
+#include "stockroom/jose/base64url.h"
+
+namespace stockroom::auth {
+namespace {
+
+constexpr std::string_view kAccessTokenType = "at+jwt";  // RFC 9068 2.1
+
+jose::VerifyPolicy MakePolicy(const jose::Key& signing_key, const AccessTokenConfig& config) {
+  jose::VerifyPolicy policy;
+  policy.algorithms = {signing_key.algorithm()};
+  policy.issuer = config.issuer;
+  policy.audience = config.audience;
+  policy.typ = std::string(kAccessTokenType);
+  policy.required_claims = {"sub", "exp", "iat", "jti", "role"};
+  policy.leeway_seconds = config.leeway_seconds;
+  policy.max_token_bytes = config.max_token_bytes;
+  policy.now = config.now;
+  return policy;
+}
+
+AuthFailure Failure(std::string code, std::string description, std::string detail = {}) {
+  return AuthFailure{std::move(code), std::move(description), std::move(detail)};
+}
+
+}  // namespace
+
+std::string RandomId(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(raw.size())) != 1) {
+    throw std::runtime_error("the random number generator failed");
+  }
+  return jose::Base64UrlEncode(raw);
+}
+
+AccessTokenService::AccessTokenService(jose::Key signing_key, jose::KeySet verification_keys,
+                                       AccessTokenConfig config)
+    : config_(std::move(config)),
+      signer_(signing_key),
+      verifier_(std::move(verification_keys), MakePolicy(signing_key, config_)) {}
+
+std::int64_t AccessTokenService::Now() const {
+  if (config_.now) return config_.now();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+IssuedToken AccessTokenService::Issue(const User& user) const {
+  const std::int64_t now = Now();
+  IssuedToken issued;
+  issued.token_id = RandomId();
+  issued.expires_in = config_.ttl_seconds;
+  boost::json::object claims{
+      {"iss", config_.issuer},
+      {"sub", std::to_string(user.id)},
+      {"aud", config_.audience},
+      {"iat", now},
+      {"nbf", now},
+      {"exp", now + config_.ttl_seconds},
+      {"jti", issued.token_id},
+      {"role", RoleName(user.role)},
+      {"preferred_username", user.username},
+  };
+  issued.token = signer_.Sign(claims, kAccessTokenType);
+  return issued;
+}
+
+std::variant<Principal, AuthFailure> AccessTokenService::Authenticate(std::string_view token) const {
+  auto verified = verifier_.Verify(token);
+  if (!verified) {
+    const jose::Error& error = verified.error();
+    return Failure(std::string(jose::ErrcName(error.code)), std::string(jose::ErrcMessage(error.code)),
+                   error.detail);
+  }
+  const boost::json::object& claims = verified->claims();
+  Principal principal;
+  auto text = [&](std::string_view name) -> const boost::json::string* {
+    auto* value = claims.if_contains(name);
+    return value ? value->if_string() : nullptr;
+  };
+  const auto* sub = text("sub");
+  const auto* role_name = text("role");
+  const auto* jti = text("jti");
+  if (!sub || sub->empty() || !role_name || !jti) {
+    return Failure("claim-type", "the token's sub, role and jti claims must be strings");
+  }
+  auto role = RoleFromName(*role_name);
+  if (!role) return Failure("role", "the token names an unknown role");
+  principal.subject = std::string(*sub);
+  principal.role = *role;
+  principal.token_id = std::string(*jti);
+  if (const auto* username = text("preferred_username")) principal.username = std::string(*username);
+  if (const auto* exp = claims.if_contains("exp")) {
+    principal.expires_at = exp->is_int64()    ? exp->as_int64()
+                           : exp->is_uint64() ? static_cast<std::int64_t>(exp->as_uint64())
+                           : exp->is_double() ? static_cast<std::int64_t>(exp->as_double())
+                                              : 0;
+  }
+  return principal;
+}
+
+}  // namespace stockroom::auth

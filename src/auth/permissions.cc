@@ -1,0 +1,54 @@
+#include "stockroom/auth/permissions.h"
+
+namespace stockroom::auth {
+
+bool RoleAllows(Role role, Permission permission) {
+  switch (role) {
+    case Role::kAdmin:
+      return true;
+    case Role::kWarehouseStaff:
+      switch (permission) {
+        case Permission::kViewInventory:
+        case Permission::kUpdateItems:
+        case Permission::kRecordMovements:
+          return true;
+        case Permission::kCreateItems:
+        case Permission::kDeleteItems:
+        case Permission::kManageUsers:
+        case Permission::kManageKeys:
+        case Permission::kManageSettings:
+          return false;
+      }
+  }
+  return false;
+}
+
+std::optional<Role> RoleFromName(std::string_view name) {
+  if (name == "admin") return Role::kAdmin;
+  if (name == "warehouse_staff") return Role::kWarehouseStaff;
+  return std::nullopt;
+}
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin: return "admin";
+    case Role::kWarehouseStaff: return "warehouse_staff";
+  }
+  return "";
+}
+
+std::string_view PermissionName(Permission permission) {
+  switch (permission) {
+    case Permission::kViewInventory: return "view_inventory";
+    case Permission::kUpdateItems: return "update_items";
+    case Permission::kRecordMovements: return "record_movements";
+    case Permission::kCreateItems: return "create_items";
+    case Permission::kDeleteItems: return "delete_items";
+    case Permission::kManageUsers: return "manage_users";
+    case Permission::kManageKeys: return "manage_keys";
+    case Permission::kManageSettings: return "manage_settings";
+  }
+  return "";
+}
+
+}  // namespace stockroom::auth

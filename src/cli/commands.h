@@ -1,0 +1,21 @@
+// Subcommands of the stockroom binary. Each Add* function registers a subcommand whose
+// callback runs the command and stores its exit status for ExitCode().
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace stockroom::cli {
+
+struct CommonOptions {
+  std::string data_dir = "./var";
+};
+
+void AddServeCommand(CLI::App& app, const CommonOptions& common);
+void AddUserCommands(CLI::App& app, const CommonOptions& common);
+
+// Records the exit status of the command that ran; returned by main.
+void SetExitCode(int code);
+int ExitCode();
+
+}  // namespace stockroom::cli

@@ -1,0 +1,156 @@
+// `stockroom serve`: opens the data directory, bootstraps the first admin, serves HTTP.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/data_dir.h"
+#include "stockroom/api/health.h"
+#include "stockroom/api/routes.h"
+#include "stockroom/auth/access_tokens.h"
+#include "stockroom/auth/password.h"
+#include "stockroom/auth/signing_key.h"
+#include "stockroom/http/log.h"
+#include "stockroom/http/server.h"
+
+namespace stockroom::cli {
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::int64_t token_ttl = 3600;
+  std::int64_t token_leeway = 30;
+  std::string issuer = "stockroom";
+  std::string audience = "stockroom-api";
+  unsigned io_threads = 2;
+  unsigned db_threads = 4;
+  std::string durability = "full";
+  std::size_t max_connections = 1024;
+};
+
+// "host:port" or "[v6]:port".
+std::pair<std::string, std::uint16_t> ParseListen(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("--listen must be HOST:PORT, got '" + text + "'");
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = -1;
+  try {
+    port = std::stoi(text.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) throw std::runtime_error("--listen port must be 0-65535, got '" + text + "'");
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+// First start: with no users at all, create `admin` with STOCKROOM_ADMIN_PASSWORD or a
+// random password printed once to the terminal.
+void BootstrapAdmin(store::Store& store, const auth::PasswordHasher& passwords) {
+  auto count = store.CountUsers();
+  if (!count) throw std::runtime_error("cannot read users: " + count.error().detail);
+  if (*count > 0) return;
+  std::string password;
+  bool generated = false;
+  if (const char* given = std::getenv("STOCKROOM_ADMIN_PASSWORD"); given && *given) {
+    password = given;
+    if (auto problem = auth::CheckNewPassword("admin", password)) {
+      throw std::runtime_error("STOCKROOM_ADMIN_PASSWORD " + *problem);
+    }
+  } else {
+    password = auth::RandomId(15);  // 120 bits, 20 characters
+    generated = true;
+  }
+  auto created = store.CreateUser({"admin", passwords.Hash(password), auth::Role::kAdmin});
+  if (!created) throw std::runtime_error("cannot create the admin user: " + created.error().detail);
+  http::Log(http::LogLevel::kInfo, "created first user", {{"username", "admin"}, {"role", "admin"}});
+  if (generated) {
+    std::cerr << "\n  First start: created user 'admin' with password\n\n      " << password
+              << "\n\n  It is shown only this once. Log in and keep it safe.\n\n"
+              << std::flush;
+  }
+}
+
+int Serve(const CommonOptions& common, const ServeOptions& options) {
+  try {
+    const std::filesystem::path data_dir = PrepareDataDir(common.data_dir);
+    auto [host, port] = ParseListen(options.listen);
+    if (options.durability != "full" && options.durability != "normal") {
+      throw std::runtime_error("--durability must be full or normal");
+    }
+    if (options.token_ttl < 1) throw std::runtime_error("--token-ttl must be at least 1 second");
+    if (options.token_leeway < 0 || options.token_leeway > 300) {
+      throw std::runtime_error("--token-leeway must be 0-300 seconds");
+    }
+
+    auto store = OpenStore(data_dir, options.durability == "full" ? store::Durability::kFull : store::Durability::kNormal,
+                           static_cast<int>(options.db_threads) + 2);
+    auth::PasswordHasher passwords;
+    BootstrapAdmin(*store, passwords);
+    jose::Key signing_key = auth::LoadOrCreateSigningKey(data_dir);
+    jose::KeySet verification_keys;
+    verification_keys.Add(signing_key);
+    auth::AccessTokenConfig token_config;
+    token_config.issuer = options.issuer;
+    token_config.audience = options.audience;
+    token_config.ttl_seconds = options.token_ttl;
+    token_config.leeway_seconds = options.token_leeway;
+    auth::AccessTokenService tokens(signing_key, std::move(verification_keys), token_config);
+
+    http::Router router;
+    api::AddHealthRoutes(router, [&store] { return store->Ping(); });
+    api::Services services{*store, passwords, tokens};
+    api::AddRoutes(router, services);
+
+    http::ServerConfig config;
+    config.listen_host = host;
+    config.listen_port = port;
+    config.io_threads = options.io_threads;
+    config.database_threads = options.db_threads;
+    config.limits.max_connections = options.max_connections;
+    http::Server server(config, router, tokens);
+    http::Log(http::LogLevel::kInfo, "starting",
+              {{"data_dir", data_dir.string()}, {"durability", options.durability}, {"issuer", options.issuer}});
+    server.Run();
+    return 0;
+  } catch (const std::exception& e) {
+    http::Log(http::LogLevel::kError, "cannot serve", {{"error", e.what()}});
+    std::cerr << "stockroom serve: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, const CommonOptions& common) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand("serve", "Run the HTTP server");
+  serve->fallthrough();
+  serve->add_option("--listen", options->listen, "Address to listen on, HOST:PORT (port 0: any free port)")
+      ->envname("STOCKROOM_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--token-ttl", options->token_ttl, "Access token lifetime in seconds")
+      ->envname("STOCKROOM_TOKEN_TTL")
+      ->capture_default_str();
+  serve->add_option("--token-leeway", options->token_leeway,
+                    "Clock skew tolerated when checking exp, nbf and iat, in seconds")
+      ->envname("STOCKROOM_TOKEN_LEEWAY")
+      ->capture_default_str();
+  serve->add_option("--issuer", options->issuer, "Token issuer (iss)")->envname("STOCKROOM_ISSUER")->capture_default_str();
+  serve->add_option("--audience", options->audience, "Token audience (aud)")
+      ->envname("STOCKROOM_AUDIENCE")
+      ->capture_default_str();
+  serve->add_option("--io-threads", options->io_threads, "Threads doing network I/O")->capture_default_str();
+  serve->add_option("--db-threads", options->db_threads, "Threads running database work")->capture_default_str();
+  serve->add_option("--durability", options->durability,
+                    "full: every acknowledged write survives power loss; normal: survives a crash of the process")
+      ->envname("STOCKROOM_DURABILITY")
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
+  serve->add_option("--max-connections", options->max_connections, "Simultaneous connections before 503")
+      ->capture_default_str();
+  serve->callback([&common, options] { SetExitCode(Serve(common, *options)); });
+}
+
+}  // namespace stockroom::cli

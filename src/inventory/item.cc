@@ -1,0 +1,101 @@
+#include "stockroom/inventory/item.h"
+
+#include <string>
+
+namespace stockroom::inventory {
+
+std::optional<ItemKind> ItemKindFromName(std::string_view name) {
+  if (name == "raw_material") return ItemKind::kRawMaterial;
+  if (name == "component") return ItemKind::kComponent;
+  if (name == "finished_good") return ItemKind::kFinishedGood;
+  return std::nullopt;
+}
+
+std::string_view ItemKindName(ItemKind kind) {
+  switch (kind) {
+    case ItemKind::kRawMaterial: return "raw_material";
+    case ItemKind::kComponent: return "component";
+    case ItemKind::kFinishedGood: return "finished_good";
+  }
+  return "";
+}
+
+bool ItemChanges::empty() const {
+  return !sku && !name && !description && !category && !kind && !unit && !quantity &&
+         !reorder_point && !location;
+}
+
+void ItemChanges::ApplyTo(ItemFields& fields) const {
+  if (sku) fields.sku = *sku;
+  if (name) fields.name = *name;
+  if (description) fields.description = *description;
+  if (category) fields.category = *category;
+  if (kind) fields.kind = *kind;
+  if (unit) fields.unit = *unit;
+  if (quantity) fields.quantity = *quantity;
+  if (reorder_point) fields.reorder_point = *reorder_point;
+  if (location) fields.location = *location;
+}
+
+std::optional<size_t> Utf8Length(std::string_view text) {
+  size_t count = 0;
+  size_t i = 0;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  while (i < n) {
+    unsigned char c = s[i];
+    size_t len;
+    std::uint32_t cp;
+    if (c < 0x80) { len = 1; cp = c; }
+    else if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return std::nullopt;
+    if (i + len > n) return std::nullopt;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return std::nullopt;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    // Reject overlong forms, UTF-16 surrogates and values past U+10FFFF (RFC 3629 3).
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      return std::nullopt;
+    }
+    i += len;
+    ++count;
+  }
+  return count;
+}
+
+std::optional<std::string> CheckSku(std::string_view sku) {
+  if (sku.empty()) return "must not be empty";
+  if (sku.size() > ItemLimits::kSkuMax) return "must be at most 64 characters";
+  for (char c : sku) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    if (!ok) return "may contain only A-Z, a-z, 0-9, '.', '_' and '-'";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckText(std::string_view text, size_t max, bool allow_newlines) {
+  auto length = Utf8Length(text);
+  if (!length) return "must be valid UTF-8";
+  if (*length > max) return "must be at most " + std::to_string(max) + " characters";
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      if (c == '\t' || (allow_newlines && (c == '\n' || c == '\r'))) continue;
+      return allow_newlines ? "must not contain control characters other than tab and newline"
+                            : "must not contain control characters";
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckName(std::string_view name) {
+  if (name.empty()) return "must not be empty";
+  return CheckText(name, ItemLimits::kNameMax, false);
+}
+
+}  // namespace stockroom::inventory

@@ -1,0 +1,73 @@
+#include "store/sqlite/migrations.h"
+
+#include <array>
+#include <chrono>
+
+namespace stockroom::store::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append only: never edit or renumber a migration that has shipped.
+constexpr std::array kMigrations = {
+    Migration{1, R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  username      TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'warehouse_staff')),
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE items (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  sku            TEXT NOT NULL UNIQUE,
+  name           TEXT NOT NULL,
+  description    TEXT NOT NULL DEFAULT '',
+  category       TEXT NOT NULL DEFAULT '',
+  kind           TEXT NOT NULL CHECK (kind IN ('raw_material', 'component', 'finished_good')),
+  unit           TEXT NOT NULL DEFAULT '',
+  quantity_units INTEGER NOT NULL CHECK (quantity_units >= 0),
+  quantity_scale INTEGER NOT NULL CHECK (quantity_scale BETWEEN 0 AND 6),
+  reorder_units  INTEGER NOT NULL CHECK (reorder_units >= 0),
+  reorder_scale  INTEGER NOT NULL CHECK (reorder_scale BETWEEN 0 AND 6),
+  location       TEXT NOT NULL DEFAULT '',
+  created_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL,
+  version        INTEGER NOT NULL,
+  deleted_at_ms  INTEGER
+);
+CREATE INDEX items_live_category ON items (category, id) WHERE deleted_at_ms IS NULL;
+)sql"},
+};
+
+}  // namespace
+
+void Migrate(Connection& connection) {
+  WriteTransaction transaction(connection);
+  connection.Execute(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at_ms INTEGER NOT NULL)");
+  std::int64_t current = 0;
+  {
+    Statement query = connection.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (query.Step()) current = query.Int(0);
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= current) continue;
+    connection.Execute(migration.sql);
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    connection.Prepare("INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?1, ?2)")
+        .Bind(1, std::int64_t{migration.version})
+        .Bind(2, static_cast<std::int64_t>(now_ms.count()))
+        .Run();
+  }
+  transaction.Commit();
+}
+
+}  // namespace stockroom::store::sqlite

@@ -1,0 +1,382 @@
+// SQLite implementation of store::Store. Each public method checks out a connection, runs
+// inside one statement or one BEGIN IMMEDIATE transaction, and maps SQLite failures to Errc.
+#include "stockroom/store/sqlite_store.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <mutex>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+
+namespace stockroom::store {
+
+void throw_exception_from_error(const Error& error, const boost::source_location&) {
+  throw std::runtime_error("store error: " + error.detail);
+}
+
+namespace {
+
+using inventory::Decimal;
+using inventory::Item;
+using inventory::ItemFields;
+using sqlite::Connection;
+using sqlite::SqliteError;
+using sqlite::Statement;
+using sqlite::WriteTransaction;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Error Unavailable(const SqliteError& e) { return Error{Errc::kUnavailable, e.what()}; }
+
+bool IsUniqueViolation(const SqliteError& e) {
+  return e.code() == SQLITE_CONSTRAINT_UNIQUE || e.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+constexpr const char* kItemColumns =
+    "id, sku, name, description, category, kind, unit, quantity_units, quantity_scale, "
+    "reorder_units, reorder_scale, location, created_at_ms, updated_at_ms, version";
+
+Item ReadItem(const Statement& row) {
+  Item item;
+  item.id = row.Int(0);
+  item.fields.sku = row.Text(1);
+  item.fields.name = row.Text(2);
+  item.fields.description = row.Text(3);
+  item.fields.category = row.Text(4);
+  item.fields.kind = inventory::ItemKindFromName(row.Text(5)).value_or(inventory::ItemKind::kComponent);
+  item.fields.unit = row.Text(6);
+  item.fields.quantity = Decimal::FromUnits(row.Int(7), static_cast<int>(row.Int(8)));
+  item.fields.reorder_point = Decimal::FromUnits(row.Int(9), static_cast<int>(row.Int(10)));
+  item.fields.location = row.Text(11);
+  item.created_at_ms = row.Int(12);
+  item.updated_at_ms = row.Int(13);
+  item.version = row.Int(14);
+  return item;
+}
+
+bool SameFields(const ItemFields& a, const ItemFields& b) {
+  auto same_decimal = [](const Decimal& x, const Decimal& y) { return x == y && x.scale() == y.scale(); };
+  return a.sku == b.sku && a.name == b.name && a.description == b.description &&
+         a.category == b.category && a.kind == b.kind && a.unit == b.unit &&
+         same_decimal(a.quantity, b.quantity) && same_decimal(a.reorder_point, b.reorder_point) &&
+         a.location == b.location;
+}
+
+// Escapes LIKE wildcards so user text matches literally (ESCAPE '\').
+std::string LikePattern(std::string_view text) {
+  std::string pattern = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+auth::User ReadUser(const Statement& row) {
+  auth::User user;
+  user.id = row.Int(0);
+  user.username = row.Text(1);
+  user.password_hash = row.Text(2);
+  user.role = auth::RoleFromName(row.Text(3)).value_or(auth::Role::kWarehouseStaff);
+  user.disabled = row.Int(4) != 0;
+  user.created_at_ms = row.Int(5);
+  user.updated_at_ms = row.Int(6);
+  return user;
+}
+
+constexpr const char* kUserColumns =
+    "id, username, password_hash, role, disabled, created_at_ms, updated_at_ms";
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& options) {
+    const bool full = options.durability == Durability::kFull;
+    for (int i = 0; i < std::max(1, options.connections); ++i) {
+      idle_.push_back(std::make_unique<Connection>(options.path, full, options.busy_timeout_ms));
+    }
+    sqlite::Migrate(*idle_.front());
+  }
+
+  ~SqliteStore() override {
+    std::lock_guard lock(mutex_);
+    // Checkpoint the WAL into the main file so a clean shutdown leaves one self-contained file.
+    if (!idle_.empty()) {
+      sqlite3_wal_checkpoint_v2(idle_.front()->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    }
+  }
+
+  bool Ping() override {
+    try {
+      Lease lease(*this);
+      Statement ping = lease->Prepare("SELECT 1");
+      return ping.Step() && ping.Int(0) == 1;
+    } catch (const SqliteError&) {
+      return false;
+    }
+  }
+
+  Result<Item> CreateItem(const ItemFields& fields) override {
+    try {
+      Lease lease(*this);
+      const std::int64_t now = NowMs();
+      lease->Prepare(fmt::format(
+                         "INSERT INTO items (sku, name, description, category, kind, unit, quantity_units, "
+                         "quantity_scale, reorder_units, reorder_scale, location, created_at_ms, "
+                         "updated_at_ms, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1)"))
+          .Bind(1, fields.sku)
+          .Bind(2, fields.name)
+          .Bind(3, fields.description)
+          .Bind(4, fields.category)
+          .Bind(5, inventory::ItemKindName(fields.kind))
+          .Bind(6, fields.unit)
+          .Bind(7, fields.quantity.units())
+          .Bind(8, std::int64_t{fields.quantity.scale()})
+          .Bind(9, fields.reorder_point.units())
+          .Bind(10, std::int64_t{fields.reorder_point.scale()})
+          .Bind(11, fields.location)
+          .Bind(12, now)
+          .Run();
+      Item item;
+      item.id = lease->LastInsertId();
+      item.fields = fields;
+      item.created_at_ms = item.updated_at_ms = now;
+      item.version = 1;
+      return item;
+    } catch (const SqliteError& e) {
+      if (IsUniqueViolation(e)) return Error{Errc::kDuplicateSku, e.what()};
+      return Unavailable(e);
+    }
+  }
+
+  Result<Item> GetItem(std::int64_t id) override {
+    try {
+      Lease lease(*this);
+      return LoadItem(*lease, id);
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<Item> GetItemBySku(std::string_view sku) override {
+    try {
+      Lease lease(*this);
+      Statement query = lease->Prepare(
+          fmt::format("SELECT {} FROM items WHERE sku = ?1 AND deleted_at_ms IS NULL", kItemColumns));
+      query.Bind(1, sku);
+      if (!query.Step()) return Error{Errc::kNotFound, "no item with that sku"};
+      return ReadItem(query);
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<ItemPage> ListItems(const ItemQuery& q) override {
+    try {
+      std::string sql = fmt::format("SELECT {} FROM items WHERE deleted_at_ms IS NULL AND id > ?1", kItemColumns);
+      if (q.text) sql += " AND (sku LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')";
+      if (q.category) sql += " AND category = ?3";
+      if (q.kind) sql += " AND kind = ?4";
+      if (q.below_reorder) sql += " AND quantity_units < reorder_units";
+      sql += " ORDER BY id LIMIT ?5";
+      Lease lease(*this);
+      Statement query = lease->Prepare(sql);
+      query.Bind(1, q.after_id);
+      if (q.text) query.Bind(2, LikePattern(*q.text));
+      if (q.category) query.Bind(3, *q.category);
+      if (q.kind) query.Bind(4, inventory::ItemKindName(*q.kind));
+      query.Bind(5, std::int64_t{q.limit} + 1);
+      ItemPage page;
+      while (query.Step()) page.items.push_back(ReadItem(query));
+      if (page.items.size() > static_cast<size_t>(q.limit)) {
+        page.items.pop_back();
+        page.next_after_id = page.items.back().id;
+      }
+      return page;
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<Item> UpdateItem(std::int64_t id, std::optional<std::int64_t> expected_version,
+                          const inventory::ItemChanges& changes) override {
+    try {
+      Lease lease(*this);
+      WriteTransaction transaction(*lease);
+      auto current = LoadItem(*lease, id);
+      if (!current) return current.error();
+      Item item = *current;
+      if (expected_version && *expected_version != item.version) {
+        return Error{Errc::kVersionMismatch, fmt::format("version is {}", item.version)};
+      }
+      changes.ApplyTo(item.fields);
+      if (SameFields(item.fields, current->fields)) return item;
+      item.version += 1;
+      item.updated_at_ms = std::max(NowMs(), item.created_at_ms);
+      const auto& f = item.fields;
+      lease->Prepare(
+               "UPDATE items SET sku = ?2, name = ?3, description = ?4, category = ?5, kind = ?6, "
+               "unit = ?7, quantity_units = ?8, quantity_scale = ?9, reorder_units = ?10, "
+               "reorder_scale = ?11, location = ?12, updated_at_ms = ?13, version = ?14 "
+               "WHERE id = ?1 AND version = ?15")
+          .Bind(1, id)
+          .Bind(2, f.sku)
+          .Bind(3, f.name)
+          .Bind(4, f.description)
+          .Bind(5, f.category)
+          .Bind(6, inventory::ItemKindName(f.kind))
+          .Bind(7, f.unit)
+          .Bind(8, f.quantity.units())
+          .Bind(9, std::int64_t{f.quantity.scale()})
+          .Bind(10, f.reorder_point.units())
+          .Bind(11, std::int64_t{f.reorder_point.scale()})
+          .Bind(12, f.location)
+          .Bind(13, item.updated_at_ms)
+          .Bind(14, item.version)
+          .Bind(15, current->version)
+          .Run();
+      transaction.Commit();
+      return item;
+    } catch (const SqliteError& e) {
+      if (IsUniqueViolation(e)) return Error{Errc::kDuplicateSku, e.what()};
+      return Unavailable(e);
+    }
+  }
+
+  Result<void> DeleteItem(std::int64_t id) override {
+    try {
+      Lease lease(*this);
+      lease->Prepare("UPDATE items SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL")
+          .Bind(1, id)
+          .Bind(2, NowMs())
+          .Run();
+      if (lease->Changes() == 0) return Error{Errc::kNotFound, "no such item"};
+      return {};
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<std::int64_t> CountUsers() override {
+    try {
+      Lease lease(*this);
+      Statement query = lease->Prepare("SELECT COUNT(*) FROM users");
+      query.Step();
+      return query.Int(0);
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<auth::User> CreateUser(const auth::NewUser& user) override {
+    try {
+      Lease lease(*this);
+      const std::int64_t now = NowMs();
+      lease->Prepare(
+               "INSERT INTO users (username, password_hash, role, disabled, created_at_ms, updated_at_ms) "
+               "VALUES (?1, ?2, ?3, 0, ?4, ?4)")
+          .Bind(1, user.username)
+          .Bind(2, user.password_hash)
+          .Bind(3, auth::RoleName(user.role))
+          .Bind(4, now)
+          .Run();
+      auth::User created;
+      created.id = lease->LastInsertId();
+      created.username = user.username;
+      created.password_hash = user.password_hash;
+      created.role = user.role;
+      created.created_at_ms = created.updated_at_ms = now;
+      return created;
+    } catch (const SqliteError& e) {
+      if (IsUniqueViolation(e)) return Error{Errc::kDuplicateUsername, e.what()};
+      return Unavailable(e);
+    }
+  }
+
+  Result<auth::User> FindUserByName(std::string_view username) override {
+    return FindUser(fmt::format("SELECT {} FROM users WHERE username = ?1", kUserColumns), username);
+  }
+
+  Result<auth::User> FindUserById(std::int64_t id) override {
+    return FindUser(fmt::format("SELECT {} FROM users WHERE id = ?1", kUserColumns), id);
+  }
+
+  Result<std::vector<auth::User>> ListUsers() override {
+    try {
+      Lease lease(*this);
+      Statement query = lease->Prepare(fmt::format("SELECT {} FROM users ORDER BY id", kUserColumns));
+      std::vector<auth::User> users;
+      while (query.Step()) users.push_back(ReadUser(query));
+      return users;
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+ private:
+  // Borrows one pooled connection for the lifetime of the lease.
+  class Lease {
+   public:
+    explicit Lease(SqliteStore& store) : store_(store) {
+      std::unique_lock lock(store_.mutex_);
+      store_.available_.wait(lock, [&] { return !store_.idle_.empty(); });
+      connection_ = std::move(store_.idle_.back());
+      store_.idle_.pop_back();
+    }
+    ~Lease() {
+      std::lock_guard lock(store_.mutex_);
+      store_.idle_.push_back(std::move(connection_));
+      store_.available_.notify_one();
+    }
+    Connection* operator->() { return connection_.get(); }
+    Connection& operator*() { return *connection_; }
+
+   private:
+    SqliteStore& store_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  Result<Item> LoadItem(Connection& connection, std::int64_t id) {
+    Statement query = connection.Prepare(
+        fmt::format("SELECT {} FROM items WHERE id = ?1 AND deleted_at_ms IS NULL", kItemColumns));
+    query.Bind(1, id);
+    if (!query.Step()) return Error{Errc::kNotFound, "no such item"};
+    return ReadItem(query);
+  }
+
+  template <class Key>
+  Result<auth::User> FindUser(const std::string& sql, const Key& key) {
+    try {
+      Lease lease(*this);
+      Statement query = lease->Prepare(sql);
+      query.Bind(1, key);
+      if (!query.Step()) return Error{Errc::kNotFound, "no such user"};
+      return ReadUser(query);
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const SqliteOptions& options) {
+  try {
+    return std::make_unique<SqliteStore>(options);
+  } catch (const SqliteError& e) {
+    throw std::runtime_error(e.what());
+  }
+}
+
+}  // namespace stockroom::store

@@ -1,0 +1,225 @@
+// The contract every store::Store backend must meet. Backends are listed in kBackends;
+// each test runs against each of them on a fresh database.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "stockroom/store/sqlite_store.h"
+
+namespace stockroom::store {
+namespace {
+
+using inventory::Decimal;
+using inventory::ItemChanges;
+using inventory::ItemFields;
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)> open;
+};
+
+const Backend kBackends[] = {
+    {"sqlite",
+     [](const std::filesystem::path& dir) {
+       SqliteOptions options;
+       options.path = (dir / "test.db").string();
+       options.connections = 4;
+       return OpenSqliteStore(options);
+     }},
+};
+
+class StoreContractTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("stockroom-store-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().open(dir_);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static ItemFields Fields(std::string sku, std::string quantity = "1") {
+    ItemFields fields;
+    fields.sku = std::move(sku);
+    fields.name = "Hex screw M3×10 \"A2\"";
+    fields.description = "line one\nline two, with comma";
+    fields.category = "Fasteners";
+    fields.unit = "pcs";
+    fields.quantity = *Decimal::Parse(quantity).value;
+    fields.reorder_point = *Decimal::Parse("10").value;
+    fields.location = "Factory/Office Block/Room 101";
+    return fields;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, CreatedItemReadsBackIdentically) {
+  auto created = store_->CreateItem(Fields("SKU-1", "37.4904"));
+  ASSERT_TRUE(created);
+  EXPECT_GT(created->id, 0);
+  EXPECT_EQ(created->version, 1);
+  auto read = store_->GetItem(created->id);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->fields.sku, "SKU-1");
+  EXPECT_EQ(read->fields.name, "Hex screw M3×10 \"A2\"");
+  EXPECT_EQ(read->fields.description, "line one\nline two, with comma");
+  EXPECT_EQ(read->fields.quantity.ToString(), "37.4904");
+  EXPECT_EQ(read->fields.location, "Factory/Office Block/Room 101");
+  auto by_sku = store_->GetItemBySku("SKU-1");
+  ASSERT_TRUE(by_sku);
+  EXPECT_EQ(by_sku->id, created->id);
+}
+
+TEST_P(StoreContractTest, DuplicateSkuIsRefusedAndWritesNothing) {
+  ASSERT_TRUE(store_->CreateItem(Fields("DUP")));
+  auto again = store_->CreateItem(Fields("DUP"));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::kDuplicateSku);
+  auto page = store_->ListItems({});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->items.size(), 1u);
+}
+
+TEST_P(StoreContractTest, UpdateChecksVersionAndBumpsIt) {
+  auto item = store_->CreateItem(Fields("V"));
+  ASSERT_TRUE(item);
+  ItemChanges changes;
+  changes.name = "renamed";
+  auto updated = store_->UpdateItem(item->id, 1, changes);
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->version, 2);
+  EXPECT_EQ(updated->fields.name, "renamed");
+  auto stale = store_->UpdateItem(item->id, 1, changes);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, Errc::kVersionMismatch);
+}
+
+TEST_P(StoreContractTest, UpdateThatChangesNothingKeepsTheVersion) {
+  auto item = store_->CreateItem(Fields("SAME"));
+  ASSERT_TRUE(item);
+  ItemChanges changes;
+  changes.name = item->fields.name;
+  auto updated = store_->UpdateItem(item->id, std::nullopt, changes);
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->version, 1);
+}
+
+TEST_P(StoreContractTest, UpdateToATakenSkuIsRefused) {
+  ASSERT_TRUE(store_->CreateItem(Fields("A")));
+  auto b = store_->CreateItem(Fields("B"));
+  ASSERT_TRUE(b);
+  ItemChanges changes;
+  changes.sku = "A";
+  auto result = store_->UpdateItem(b->id, std::nullopt, changes);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, Errc::kDuplicateSku);
+  EXPECT_EQ(store_->GetItem(b->id)->fields.sku, "B");
+}
+
+TEST_P(StoreContractTest, ConcurrentUpdatesWithOneVersionHaveOneWinner) {
+  auto item = store_->CreateItem(Fields("RACE"));
+  ASSERT_TRUE(item);
+  std::atomic<int> wins{0}, stale{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      ItemChanges changes;
+      changes.name = "writer " + std::to_string(i);
+      auto result = store_->UpdateItem(item->id, 1, changes);
+      if (result) ++wins;
+      else if (result.error().code == Errc::kVersionMismatch) ++stale;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins.load(), 1);
+  EXPECT_EQ(stale.load(), 7);
+  EXPECT_EQ(store_->GetItem(item->id)->version, 2);
+}
+
+TEST_P(StoreContractTest, DeletedItemsVanishButKeepTheirSku) {
+  auto item = store_->CreateItem(Fields("GONE"));
+  ASSERT_TRUE(item);
+  ASSERT_TRUE(store_->DeleteItem(item->id));
+  EXPECT_EQ(store_->GetItem(item->id).error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->GetItemBySku("GONE").error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->DeleteItem(item->id).error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->CreateItem(Fields("GONE")).error().code, Errc::kDuplicateSku);
+  EXPECT_TRUE(store_->ListItems({})->items.empty());
+}
+
+TEST_P(StoreContractTest, ListFiltersAndPagesByCursor) {
+  for (int i = 0; i < 7; ++i) {
+    auto fields = Fields("P-" + std::to_string(i), i < 3 ? "1" : "100");
+    fields.name = i % 2 ? "50% off_sale" : "plain";
+    fields.category = i < 5 ? "Fasteners" : "Bearings";
+    ASSERT_TRUE(store_->CreateItem(fields));
+  }
+  ItemQuery query;
+  query.limit = 3;
+  std::vector<std::string> seen;
+  while (true) {
+    auto page = store_->ListItems(query);
+    ASSERT_TRUE(page);
+    for (auto& item : page->items) seen.push_back(item.fields.sku);
+    if (!page->next_after_id) break;
+    query.after_id = *page->next_after_id;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"P-0", "P-1", "P-2", "P-3", "P-4", "P-5", "P-6"}));
+
+  ItemQuery below;
+  below.below_reorder = true;
+  EXPECT_EQ(store_->ListItems(below)->items.size(), 3u);
+
+  ItemQuery category;
+  category.category = "Bearings";
+  EXPECT_EQ(store_->ListItems(category)->items.size(), 2u);
+
+  ItemQuery literal_percent;  // '%' and '_' are matched literally, not as wildcards
+  literal_percent.text = "50%";
+  EXPECT_EQ(store_->ListItems(literal_percent)->items.size(), 3u);
+  literal_percent.text = "0%o";
+  EXPECT_EQ(store_->ListItems(literal_percent)->items.size(), 0u);
+
+  ItemQuery by_sku_text;
+  by_sku_text.text = "p-6";  // ASCII case-insensitive
+  EXPECT_EQ(store_->ListItems(by_sku_text)->items.size(), 1u);
+}
+
+TEST_P(StoreContractTest, UsersAreUniqueByName) {
+  EXPECT_EQ(*store_->CountUsers(), 0);
+  auto user = store_->CreateUser({"alice", "$argon2id$fake", auth::Role::kWarehouseStaff});
+  ASSERT_TRUE(user);
+  EXPECT_EQ(store_->CreateUser({"alice", "x", auth::Role::kAdmin}).error().code, Errc::kDuplicateUsername);
+  auto found = store_->FindUserByName("alice");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, user->id);
+  EXPECT_EQ(found->role, auth::Role::kWarehouseStaff);
+  EXPECT_EQ(store_->FindUserById(user->id)->username, "alice");
+  EXPECT_EQ(store_->FindUserByName("bob").error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->ListUsers()->size(), 1u);
+}
+
+TEST_P(StoreContractTest, DataSurvivesReopening) {
+  auto item = store_->CreateItem(Fields("KEEP"));
+  ASSERT_TRUE(item);
+  store_.reset();
+  store_ = GetParam().open(dir_);
+  EXPECT_EQ(store_->GetItem(item->id)->fields.sku, "KEEP");
+  EXPECT_TRUE(store_->Ping());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::ValuesIn(kBackends),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace stockroom::store
