@@ -51,9 +51,11 @@ store::ItemQuery ParseListQuery(std::string_view query_text, std::vector<http::F
     errors.push_back({"query", "is not a valid query string"});
     return query;
   }
+  boost::urls::encoding_opts decoding;
+  decoding.space_as_plus = true;  // HTML forms send spaces as '+'
   for (auto param : *params) {
-    const std::string& key = param.key;
-    const std::string& value = param.value;
+    const std::string key = param.key.decode(decoding);
+    const std::string value = param.has_value ? param.value.decode(decoding) : std::string();
     if (key == "q") {
       if (value.size() > kMaxQueryText) errors.push_back({"q", "must be at most 200 bytes"});
       else if (!value.empty()) query.text = value;

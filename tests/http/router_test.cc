@@ -26,7 +26,7 @@ Router MakeRouter() {
   return router;
 }
 
-std::string Run(const Router::Match& match, const Request& request) {
+std::string Invoke(const Router::Match& match, const Request& request) {
   Context context{request, match.params, std::nullopt};
   return match.route->handler(context).body;
 }
@@ -36,7 +36,7 @@ TEST(RouterTest, MatchesLiteralAndCapturedSegments) {
   Request request;
   auto match = router.Find(Method::kGet, "/api/v1/items/42");
   ASSERT_NE(match.route, nullptr);
-  EXPECT_EQ(Run(match, request), "get");
+  EXPECT_EQ(Invoke(match, request), "get");
   EXPECT_EQ(match.params.Get("id"), "42");
 }
 

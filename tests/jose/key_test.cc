@@ -1,0 +1,267 @@
+#include "stockroom/jose/key.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "stockroom/jose/base64url.h"
+
+namespace stockroom::jose {
+namespace {
+
+std::string Bytes(std::size_t n, char fill = 'k') { return std::string(n, fill); }
+
+boost::json::object Jwk(std::string_view json) { return boost::json::parse(json).as_object(); }
+
+boost::json::object OctJwk(std::size_t secret_bytes, std::string_view extra = "") {
+  std::string json = R"({"kty":"oct","k":")" + Base64UrlEncode(Bytes(secret_bytes)) + "\"";
+  if (!extra.empty()) json += "," + std::string(extra);
+  return Jwk(json + "}");
+}
+
+// A secret has no stream output and no implicit conversion to or from a string.
+template <class T, class = void>
+struct Streamable : std::false_type {};
+template <class T>
+struct Streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>>
+    : std::true_type {};
+static_assert(!Streamable<Secret>::value);
+static_assert(!std::is_convertible_v<Secret, std::string>);
+static_assert(!std::is_convertible_v<Secret, std::string_view>);
+static_assert(!std::is_convertible_v<std::string, Secret>);
+
+TEST(SecretTest, HoldsBytesAndCopies) {
+  Secret secret(Bytes(32));
+  EXPECT_EQ(secret.size(), 32u);
+  Secret copy = secret;
+  EXPECT_EQ(copy.size(), 32u);
+  Secret moved = std::move(copy);
+  EXPECT_EQ(moved.size(), 32u);
+  EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+  EXPECT_EQ(moved.bytes()[0], 'k');
+}
+
+TEST(KeyTest, HmacBindsAlgorithmAndKid) {
+  auto key = Key::Hmac(Algorithm::kHS384, Secret(Bytes(48)), "k1");
+  ASSERT_TRUE(key) << key.error().detail;
+  EXPECT_EQ(key->algorithm(), Algorithm::kHS384);
+  EXPECT_TRUE(key->algorithm_pinned());
+  EXPECT_EQ(key->type(), KeyType::kOct);
+  ASSERT_TRUE(key->kid());
+  EXPECT_EQ(*key->kid(), "k1");
+  EXPECT_TRUE(key->CheckUsable(Algorithm::kHS384, KeyOp::kVerify));
+  EXPECT_TRUE(key->CheckUsable(Algorithm::kHS384, KeyOp::kSign));
+  auto other = key->CheckUsable(Algorithm::kHS256, KeyOp::kVerify);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, Errc::kKeyUnusable);
+}
+
+TEST(KeyTest, HmacWithoutKid) {
+  auto key = Key::Hmac(Algorithm::kHS256, Secret(Bytes(32)));
+  ASSERT_TRUE(key);
+  EXPECT_FALSE(key->kid());
+}
+
+TEST(KeyTest, HmacRefusesSecretShorterThanHash) {
+  struct Case {
+    Algorithm alg;
+    std::size_t bytes;
+  };
+  for (Case c : {Case{Algorithm::kHS256, 31}, Case{Algorithm::kHS256, 0}, Case{Algorithm::kHS384, 47},
+                 Case{Algorithm::kHS384, 32}, Case{Algorithm::kHS512, 63}}) {
+    auto key = Key::Hmac(c.alg, Secret(Bytes(c.bytes)));
+    ASSERT_FALSE(key) << AlgorithmName(c.alg) << " " << c.bytes;
+    EXPECT_EQ(key.error().code, Errc::kKeyUnusable);
+  }
+  EXPECT_TRUE(Key::Hmac(Algorithm::kHS256, Secret(Bytes(100))));
+}
+
+TEST(KeyTest, HmacMatchesRfc4231) {
+  // RFC 4231 test case 2 uses a 4-byte key, which we refuse; test case 6/7 use 131-byte keys.
+  const std::string key_bytes(131, '\xaa');
+  auto key = Key::Hmac(Algorithm::kHS256, Secret(key_bytes));
+  ASSERT_TRUE(key);
+  auto mac = key->Sign(Algorithm::kHS256, "Test Using Larger Than Block-Size Key - Hash Key First");
+  ASSERT_TRUE(mac);
+  EXPECT_EQ(Base64UrlEncode(*mac), Base64UrlEncode(std::string(
+                                       "\x60\xe4\x31\x59\x1e\xe0\xb6\x7f\x0d\x8a\x26\xaa\xcb\xf5\xb7\x7f"
+                                       "\x8e\x0b\xc6\x21\x37\x28\xc5\x14\x05\x46\x04\x0f\x0e\xe3\x7f\x54",
+                                       32)));
+}
+
+TEST(KeyTest, VerifyChecksExactLengthAndValue) {
+  auto key = Key::Hmac(Algorithm::kHS256, Secret(Bytes(32)));
+  ASSERT_TRUE(key);
+  auto mac = key->Sign(Algorithm::kHS256, "input");
+  ASSERT_TRUE(mac);
+  EXPECT_TRUE(key->Verify(Algorithm::kHS256, "input", *mac));
+  std::string flipped = *mac;
+  flipped[31] ^= 1;
+  EXPECT_EQ(key->Verify(Algorithm::kHS256, "input", flipped).error().code, Errc::kBadSignature);
+  EXPECT_EQ(key->Verify(Algorithm::kHS256, "input", mac->substr(0, 16)).error().code, Errc::kBadSignature);
+  EXPECT_EQ(key->Verify(Algorithm::kHS256, "input", *mac + "x").error().code, Errc::kBadSignature);
+  EXPECT_EQ(key->Verify(Algorithm::kHS256, "input", "").error().code, Errc::kBadSignature);
+  EXPECT_EQ(key->Verify(Algorithm::kHS256, "inpuT", *mac).error().code, Errc::kBadSignature);
+  EXPECT_EQ(key->Verify(Algorithm::kHS512, "input", *mac).error().code, Errc::kKeyUnusable);
+}
+
+TEST(KeyTest, ConcurrentUseIsSafe) {
+  auto key = Key::Hmac(Algorithm::kHS512, Secret(Bytes(64)));
+  ASSERT_TRUE(key);
+  auto expected = key->Sign(Algorithm::kHS512, "shared input");
+  ASSERT_TRUE(expected);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) {
+        auto mac = key->Sign(Algorithm::kHS512, "shared input");
+        if (!mac || *mac != *expected || !key->Verify(Algorithm::kHS512, "shared input", *mac)) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+TEST(KeyTest, JwkWithoutAlgIsUsableForEveryHashItsSecretMeets) {
+  auto key48 = Key::FromJwk(OctJwk(48, R"("kid":"k")"));
+  ASSERT_TRUE(key48) << key48.error().detail;
+  EXPECT_FALSE(key48->algorithm_pinned());
+  EXPECT_EQ(key48->algorithm(), Algorithm::kHS384);  // the strongest it allows
+  EXPECT_TRUE(key48->CheckUsable(Algorithm::kHS256, KeyOp::kVerify));
+  EXPECT_TRUE(key48->CheckUsable(Algorithm::kHS384, KeyOp::kVerify));
+  EXPECT_EQ(key48->CheckUsable(Algorithm::kHS512, KeyOp::kVerify).error().code, Errc::kKeyUnusable);
+
+  auto key32 = Key::FromJwk(OctJwk(32));
+  ASSERT_TRUE(key32);
+  EXPECT_EQ(key32->algorithm(), Algorithm::kHS256);
+  EXPECT_EQ(key32->CheckUsable(Algorithm::kHS384, KeyOp::kVerify).error().code, Errc::kKeyUnusable);
+}
+
+TEST(KeyTest, JwkAlgPinsTheKey) {
+  auto key = Key::FromJwk(OctJwk(64, R"("alg":"HS256")"));
+  ASSERT_TRUE(key);
+  EXPECT_TRUE(key->algorithm_pinned());
+  EXPECT_EQ(key->algorithm(), Algorithm::kHS256);
+  EXPECT_TRUE(key->CheckUsable(Algorithm::kHS256, KeyOp::kVerify));
+  EXPECT_EQ(key->CheckUsable(Algorithm::kHS512, KeyOp::kVerify).error().code, Errc::kKeyUnusable);
+}
+
+TEST(KeyTest, JwkUseAndKeyOps) {
+  EXPECT_TRUE(Key::FromJwk(OctJwk(32, R"("use":"sig")")));
+  auto enc = Key::FromJwk(OctJwk(32, R"("use":"enc")"));
+  ASSERT_FALSE(enc);
+  EXPECT_EQ(enc.error().code, Errc::kKeyUnusable);
+  auto encrypt = Key::FromJwk(OctJwk(32, R"("key_ops":["encrypt"])"));
+  ASSERT_FALSE(encrypt);
+  EXPECT_EQ(encrypt.error().code, Errc::kKeyUnusable);
+
+  auto verify_only = Key::FromJwk(OctJwk(32, R"("key_ops":["verify"])"));
+  ASSERT_TRUE(verify_only);
+  EXPECT_TRUE(verify_only->CheckUsable(Algorithm::kHS256, KeyOp::kVerify));
+  EXPECT_EQ(verify_only->CheckUsable(Algorithm::kHS256, KeyOp::kSign).error().code, Errc::kKeyUnusable);
+  EXPECT_EQ(verify_only->Sign(Algorithm::kHS256, "x").error().code, Errc::kKeyUnusable);
+}
+
+TEST(KeyTest, JwkRefusesKeysUsableForNothing) {
+  for (const auto& jwk : {OctJwk(16), OctJwk(0), OctJwk(31), OctJwk(32, R"("alg":"HS384")"),
+                          OctJwk(64, R"("alg":"RS256")"), OctJwk(64, R"("alg":"none")"), OctJwk(64, R"("alg":"hs256")"),
+                          Jwk(R"({"kty":"RSA","n":"AQAB","e":"AQAB"})"), Jwk(R"({"kty":"OCT","k":"AAAA"})")}) {
+    auto key = Key::FromJwk(jwk);
+    ASSERT_FALSE(key) << boost::json::serialize(jwk);
+    EXPECT_EQ(key.error().code, Errc::kKeyUnusable) << boost::json::serialize(jwk);
+  }
+}
+
+TEST(KeyTest, JwkRefusesMalformedMembers) {
+  const std::string k = Base64UrlEncode(Bytes(32));
+  for (std::string json : {std::string(R"({"k":")") + k + "\"}", std::string(R"({"kty":1,"k":")") + k + "\"}",
+                           std::string(R"({"kty":"oct"})"), std::string(R"({"kty":"oct","k":1})"),
+                           std::string(R"({"kty":"oct","k":")") + k + "=\"}",
+                           std::string(R"({"kty":"oct","k":")") + k + R"(","kid":7})",
+                           std::string(R"({"kty":"oct","k":")") + k + R"(","alg":["HS256"]})",
+                           std::string(R"({"kty":"oct","k":")") + k + R"(","use":true})",
+                           std::string(R"({"kty":"oct","k":")") + k + R"(","key_ops":"verify"})",
+                           std::string(R"({"kty":"oct","k":")") + k + R"(","key_ops":[1]})",
+                           std::string(R"({"kty":"oct","k":")") + k + R"(","key_ops":["verify","verify"]})"}) {
+    auto key = Key::FromJwk(Jwk(json));
+    ASSERT_FALSE(key) << json;
+    EXPECT_EQ(key.error().code, Errc::kJwkInvalid) << json;
+  }
+}
+
+TEST(KeyTest, ToJwkRoundTrips) {
+  auto key = Key::Hmac(Algorithm::kHS512, Secret(Bytes(64, 'z')), "kid-1");
+  ASSERT_TRUE(key);
+  boost::json::object full = key->ToJwk(/*include_private=*/true);
+  EXPECT_EQ(full.at("kty").as_string(), "oct");
+  EXPECT_EQ(full.at("alg").as_string(), "HS512");
+  EXPECT_EQ(full.at("kid").as_string(), "kid-1");
+  EXPECT_EQ(full.at("k").as_string(), Base64UrlEncode(Bytes(64, 'z')));
+  auto again = Key::FromJwk(full);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->algorithm(), Algorithm::kHS512);
+  EXPECT_TRUE(again->algorithm_pinned());
+  EXPECT_EQ(*again->Sign(Algorithm::kHS512, "m"), *key->Sign(Algorithm::kHS512, "m"));
+
+  boost::json::object public_part = key->ToJwk(/*include_private=*/false);
+  EXPECT_FALSE(public_part.contains("k"));
+  EXPECT_EQ(public_part.at("kid").as_string(), "kid-1");
+
+  auto ops = Key::FromJwk(OctJwk(32, R"("use":"sig","key_ops":["sign","verify"])"));
+  ASSERT_TRUE(ops);
+  boost::json::object jwk = ops->ToJwk(false);
+  EXPECT_EQ(jwk.at("use").as_string(), "sig");
+  EXPECT_EQ(jwk.at("key_ops").as_array().size(), 2u);
+}
+
+TEST(KeySetTest, FindsByExactKid) {
+  KeySet set;
+  set.Add(*Key::Hmac(Algorithm::kHS256, Secret(Bytes(32, 'a')), "main"));
+  set.Add(*Key::Hmac(Algorithm::kHS256, Secret(Bytes(32, 'b')), "other"));
+  set.Add(*Key::Hmac(Algorithm::kHS256, Secret(Bytes(32, 'c'))));
+  EXPECT_EQ(set.size(), 3u);
+  EXPECT_EQ(set.FindByKid("main").size(), 1u);
+  EXPECT_TRUE(set.FindByKid("MAIN").empty());
+  EXPECT_TRUE(set.FindByKid(std::string_view("main\0x", 6)).empty());
+  EXPECT_TRUE(set.FindByKid("").empty());
+}
+
+TEST(KeySetTest, RemembersUnusableKids) {
+  KeySet set;
+  auto weak = set.AddJwk(OctJwk(16, R"("kid":"weak")"));
+  ASSERT_FALSE(weak);
+  EXPECT_EQ(weak.error().code, Errc::kKeyUnusable);
+  EXPECT_TRUE(set.empty());
+  ASSERT_NE(set.UnusableKid("weak"), nullptr);
+  EXPECT_EQ(set.UnusableKid("weak")->code, Errc::kKeyUnusable);
+  EXPECT_EQ(set.UnusableKid("strong"), nullptr);
+  EXPECT_TRUE(set.AddJwk(OctJwk(32, R"("kid":"strong")")));
+  EXPECT_EQ(set.size(), 1u);
+}
+
+TEST(KeySetTest, FromJwks) {
+  boost::json::value jwks = boost::json::parse(R"({"keys":[)" + boost::json::serialize(OctJwk(32, R"("kid":"a")")) +
+                                               "," + boost::json::serialize(OctJwk(8, R"("kid":"b")")) + "," +
+                                               R"({"kty":"EC","crv":"P-256","kid":"c"}]})");
+  auto set = KeySet::FromJwks(jwks);
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->size(), 1u);
+  EXPECT_NE(set->UnusableKid("b"), nullptr);
+  EXPECT_NE(set->UnusableKid("c"), nullptr);
+  for (std::string_view bad : {R"([])", R"({"keys":{}})", R"({"keys":[1]})", R"({})"}) {
+    auto refused = KeySet::FromJwks(boost::json::parse(bad));
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, Errc::kJwkInvalid);
+  }
+}
+
+}  // namespace
+}  // namespace stockroom::jose
