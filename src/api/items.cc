@@ -139,7 +139,7 @@ std::optional<std::vector<std::int64_t>> IfMatchVersions(std::string_view header
     while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
     while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
     if (tag == "*") return std::nullopt;
-    if (tag.size() > 4 && tag.front() == '"' && tag.back() == '"' && tag[1] == 'v') {
+    if (tag.size() >= 4 && tag.front() == '"' && tag.back() == '"' && tag[1] == 'v') {
       if (auto version = ParsePositiveId(tag.substr(2, tag.size() - 3))) versions.push_back(*version);
     }
   }

@@ -11,6 +11,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -64,6 +65,23 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::strin
   request.body = std::move(message.body());
   request.remote_address = remote;
   return request;
+}
+
+// After refusing a request whose body was not read (413, 400), the client may still be
+// sending it; closing a socket with unread input makes the kernel send RST, which can destroy
+// the refusal before the client reads it. So: end our side, then discard input until the
+// client closes, for at most a second and a few MiB (a "lingering close", as nginx does).
+awaitable<void> LingerBeforeClose(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 16 * 1024> sink;
+  std::size_t discarded = 0;
+  stream.expires_after(std::chrono::seconds(1));
+  while (discarded < 8 * 1024 * 1024) {
+    auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+    if (read_ec) break;
+    discarded += n;
+  }
 }
 
 struct Connection {
@@ -238,6 +256,9 @@ awaitable<void> Server::Impl::RunConnection(std::shared_ptr<Connection> connecti
     if (read_ec == bhttp::error::header_limit) {
       early = MakeProblem(431, "headers-too-large",
                           fmt::format("request headers exceed {} bytes", limits.max_header_bytes));
+    } else if (read_ec == bhttp::error::body_limit) {  // Content-Length already over the limit
+      early = MakeProblem(413, "body-too-large",
+                          fmt::format("request body exceeds {} bytes", limits.max_body_bytes));
     } else if (read_ec) {
       bool client_gone = read_ec == bhttp::error::end_of_stream || read_ec == beast::error::timeout ||
                          read_ec == asio::error::operation_aborted ||
@@ -310,6 +331,7 @@ awaitable<void> Server::Impl::RunConnection(std::shared_ptr<Connection> connecti
                                {"remote", remote}};
     if (auto sub = response.Header("x-stockroom-sub")) fields["sub"] = *sub;
     Log(LogLevel::kInfo, "request", std::move(fields));
+    if (early && !write_ec) co_await LingerBeforeClose(stream);
     if (write_ec || !keep_alive) break;
   }
   beast::error_code ignored;
@@ -326,12 +348,15 @@ void Server::Impl::BeginShutdown() {
     beast::error_code ignored;
     acceptor.close(ignored);
   });
-  std::lock_guard lock(connections_mutex);
-  for (auto& [id, connection] : connections) {
-    asio::post(connection->stream.get_executor(), [connection] {
-      if (connection->idle) connection->stream.cancel();
-    });
+  {
+    std::lock_guard lock(connections_mutex);
+    for (auto& [id, connection] : connections) {
+      asio::post(connection->stream.get_executor(), [connection] {
+        if (connection->idle) connection->stream.cancel();
+      });
+    }
   }
+  // Outside the lock: Drain takes connections_mutex itself, and co_spawn may run it inline.
   asio::co_spawn(ioc, Drain(), asio::detached);
 }
 

@@ -78,6 +78,18 @@ class Server:
                 out.append(json.loads(line))
         return out
 
+    def wait_for_log(self, predicate, timeout=5):
+        """The first log record satisfying predicate, waiting for it (request lines are
+        written just after the response, so a client can see the answer first)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for record in self.log_records():
+                if predicate(record):
+                    return record
+            if time.monotonic() > deadline:
+                raise AssertionError("no such log line in:\n" + "".join(self.lines))
+            time.sleep(0.02)
+
     def secret(self):
         """The HS256 secret from the data directory's signing key (a JWK)."""
         import base64
