@@ -1,0 +1,131 @@
+"""The command line as an operator uses it: help, first start, `user add` / `user list`,
+`--data-dir` anywhere and from the environment. Each test runs the real binary."""
+import os
+import re
+import sqlite3
+import subprocess
+
+import pytest
+
+from conftest import Server
+
+API = "/api/v1"
+
+
+def run(binary, *args, stdin="", env=None):
+    full_env = dict(os.environ)
+    full_env.pop("STOCKROOM_DATA_DIR", None)
+    full_env.update(env or {})
+    return subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=60)
+
+
+def test_help_describes_every_command_and_option(binary):
+    top = run(binary, "--help")
+    assert top.returncode == 0
+    for word in ("serve", "user", "--data-dir"):
+        assert word in top.stdout
+    serve = run(binary, "serve", "--help")
+    assert serve.returncode == 0
+    for option in ("--listen", "--token-ttl", "--token-leeway", "--issuer", "--audience", "--durability",
+                   "--io-threads", "--db-threads", "--max-connections", "STOCKROOM_LISTEN"):
+        assert option in serve.stdout, option
+    add = run(binary, "user", "add", "--help")
+    assert add.returncode == 0 and "--role" in add.stdout and "standard input" in add.stdout
+
+
+def test_unknown_command_is_a_usage_error(binary):
+    r = run(binary, "frobnicate")
+    assert r.returncode != 0
+    assert r.stderr
+
+
+def test_first_start_prints_a_random_admin_password_that_works(binary, tmp_path):
+    s = Server(binary, tmp_path / "d")
+    s.env.pop("STOCKROOM_ADMIN_PASSWORD")
+    s.start()
+    try:
+        text = "".join(s.lines)
+        match = re.search(r"created user 'admin' with password\s+(\S+)", text)
+        assert match, text
+        password = match.group(1)
+        assert len(password) >= 16
+        assert s.login("admin", password)
+        assert s.post(f"{API}/auth/login", json={"username": "admin", "password": "wrong-password-123"}).status_code == 401
+    finally:
+        s.stop()
+    # Second start: the admin exists, nothing is printed again.
+    s.start()
+    try:
+        assert "with password" not in "".join(s.lines)
+        assert s.login("admin", password)
+    finally:
+        s.stop()
+
+
+def test_weak_admin_password_from_environment_is_refused_at_start(binary, tmp_path):
+    r = run(binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
+            env={"STOCKROOM_ADMIN_PASSWORD": "short"})
+    assert r.returncode == 1
+    assert "STOCKROOM_ADMIN_PASSWORD" in r.stderr
+
+
+@pytest.mark.parametrize("placement", ["before", "after", "env"])
+def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(binary, tmp_path, placement):
+    data = tmp_path / "d"
+    s = Server(binary, data).start()  # creates the data directory and the admin
+    s.stop()
+    password = "a-long-staff-password"
+    if placement == "before":
+        r = run(binary, "--data-dir", str(data), "user", "add", "erika", "--role", "warehouse_staff", stdin=password + "\n")
+    elif placement == "after":
+        r = run(binary, "user", "add", "erika", "--role", "warehouse_staff", "--data-dir", str(data), stdin=password + "\n")
+    else:
+        r = run(binary, "user", "add", "erika", "--role", "warehouse_staff", stdin=password + "\n",
+                env={"STOCKROOM_DATA_DIR": str(data)})
+    assert r.returncode == 0, r.stderr
+    assert password not in r.stdout + r.stderr
+
+    listed = run(binary, "user", "list", "--data-dir", str(data))
+    assert listed.returncode == 0
+    rows = {line.split()[1]: line.split()[2] for line in listed.stdout.splitlines()[1:]}
+    assert rows == {"admin": "admin", "erika": "warehouse_staff"}
+
+    s.start()
+    try:
+        token = s.login("erika", password)
+        assert s.get(f"{API}/auth/me", token).json()["role"] == "warehouse_staff"
+    finally:
+        s.stop()
+
+
+def test_user_add_stores_only_an_argon2id_hash(binary, tmp_path):
+    data = tmp_path / "d"
+    password = "another-long-password"
+    r = run(binary, "user", "add", "olaf", "--role", "admin", "--data-dir", str(data), stdin=password + "\n")
+    assert r.returncode == 0, r.stderr
+    db = sqlite3.connect(data / "stockroom.db")
+    try:
+        dump = "\n".join(db.iterdump())
+    finally:
+        db.close()
+    assert password not in dump
+    assert "$argon2id$" in dump
+
+
+@pytest.mark.parametrize("args,stdin,message", [
+    (["user", "add", "erika", "--role", "superuser"], "a-long-staff-password\n", "role"),
+    (["user", "add", "bad name", "--role", "admin"], "a-long-staff-password\n", "username"),
+    (["user", "add", "erika"], "short\n", "password"),
+    (["user", "add", "erika"], "", "password"),
+])
+def test_user_add_refuses_bad_input(binary, tmp_path, args, stdin, message):
+    r = run(binary, *args, "--data-dir", str(tmp_path / "d"), stdin=stdin)
+    assert r.returncode != 0
+    assert message in r.stderr.lower()
+
+
+def test_user_add_refuses_a_duplicate(binary, tmp_path):
+    data = str(tmp_path / "d")
+    assert run(binary, "user", "add", "erika", "--data-dir", data, stdin="a-long-staff-password\n").returncode == 0
+    again = run(binary, "user", "add", "erika", "--data-dir", data, stdin="a-long-staff-password\n")
+    assert again.returncode == 1 and "exists" in again.stderr
