@@ -1,5 +1,6 @@
-// Secret, Key (HMAC on OpenSSL 3 EVP_MAC) and KeySet. Thread-safe: a Key's state is immutable
-// after construction; each MAC runs on its own duplicate of a prepared context.
+// Key: one JWS key bound to what it may do. HMAC on OpenSSL 3 EVP_MAC with prepared
+// contexts; RSA, EC and Ed25519 through pkey.h. Thread-safe: a Key's state is immutable after
+// construction; each MAC runs on its own duplicate of a prepared context.
 
 #include "stockroom/jose/key.h"
 
@@ -7,70 +8,23 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include "pkey.h"
 #include "stockroom/jose/base64url.h"
 
 namespace stockroom::jose {
-
-// ---------------------------------------------------------------------------------------
-// Secret
-
-Secret::Secret(std::string bytes) : bytes_(bytes.begin(), bytes.end()) {
-  OPENSSL_cleanse(bytes.data(), bytes.size());
-}
-
-Secret::Secret(std::span<const unsigned char> bytes) : bytes_(bytes.begin(), bytes.end()) {}
-
-Secret::Secret(const Secret& other) : bytes_(other.bytes_) {}
-
-Secret::Secret(Secret&& other) noexcept : bytes_(std::move(other.bytes_)) { other.bytes_.clear(); }
-
-Secret& Secret::operator=(const Secret& other) {
-  if (this != &other) {
-    Clear();
-    bytes_ = other.bytes_;
-  }
-  return *this;
-}
-
-Secret& Secret::operator=(Secret&& other) noexcept {
-  if (this != &other) {
-    Clear();
-    bytes_ = std::move(other.bytes_);
-    other.bytes_.clear();
-  }
-  return *this;
-}
-
-Secret::~Secret() { Clear(); }
-
-void Secret::Clear() noexcept {
-  if (!bytes_.empty()) OPENSSL_cleanse(bytes_.data(), bytes_.size());
-  bytes_.clear();
-}
-
-// ---------------------------------------------------------------------------------------
-// Key
-
 namespace {
 
-constexpr std::size_t kAlgorithmCount = 3;  // AllAlgorithms().size()
+constexpr std::size_t kAlgorithmCount = 13;  // AllAlgorithms().size()
 
 std::size_t Index(Algorithm alg) { return static_cast<std::size_t>(alg); }
-
-const char* HmacDigestName(Algorithm alg) {
-  switch (alg) {
-    case Algorithm::kHS256: return "SHA256";
-    case Algorithm::kHS384: return "SHA384";
-    case Algorithm::kHS512: return "SHA512";
-  }
-  return "";
-}
 
 // A keyed HMAC context to be duplicated per message: the key schedule (inner and outer pads)
 // is computed once here instead of on every signature.
@@ -81,7 +35,7 @@ EVP_MAC_CTX* NewHmacTemplate(Algorithm alg, const Secret& secret) {
   EVP_MAC_free(mac);  // the context holds its own reference
   if (ctx == nullptr) return nullptr;
   OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(HmacDigestName(alg)), 0),
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(DigestName(alg)), 0),
       OSSL_PARAM_construct_end(),
   };
   if (EVP_MAC_init(ctx, secret.bytes().data(), secret.size(), params) != 1) {
@@ -91,8 +45,25 @@ EVP_MAC_CTX* NewHmacTemplate(Algorithm alg, const Secret& secret) {
   return ctx;
 }
 
+// HMAC of `input` with a copy of the prepared context; `out` holds EVP_MAX_MD_SIZE bytes.
+bool ComputeMac(const EVP_MAC_CTX* prepared, std::string_view input, unsigned char* out, std::size_t* out_len) {
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(prepared);
+  if (ctx == nullptr) return false;
+  const bool ok = EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1 &&
+                  EVP_MAC_final(ctx, out, out_len, EVP_MAX_MD_SIZE) == 1;
+  EVP_MAC_CTX_free(ctx);
+  return ok;
+}
+
 Error Unusable(std::string detail) { return Error{Errc::kKeyUnusable, std::move(detail)}; }
 Error InvalidJwk(std::string detail) { return Error{Errc::kJwkInvalid, std::move(detail)}; }
+
+std::optional<KeyType> KeyTypeFromName(std::string_view name) {
+  for (KeyType type : {KeyType::kOct, KeyType::kRsa, KeyType::kEc, KeyType::kOkp}) {
+    if (KeyTypeName(type) == name) return type;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -121,12 +92,22 @@ struct Key::Rep {
     switch (type) {
       case KeyType::kOct:
         // RFC 7518 s.3.2: a key of the same size as the hash output or larger MUST be used.
-        if (secret.size() < HmacHashBytes(alg)) {
+        if (secret.size() < HashBytes(alg)) {
           return Unusable("a secret of " + std::to_string(secret.size()) + " bytes is shorter than the " +
-                          std::to_string(HmacHashBytes(alg)) + " " + std::string(AlgorithmName(alg)) + " needs");
+                          std::to_string(HashBytes(alg)) + " " + std::string(AlgorithmName(alg)) + " needs");
+        }
+        return {};
+      case KeyType::kRsa:
+        break;  // strength was checked when the key was built
+      case KeyType::kEc:
+      case KeyType::kOkp:
+        // RFC 7518 s.3.4, RFC 8037 s.3.1: the curve decides the algorithm.
+        if (asymmetric.curve != CurveName(alg)) {
+          return Unusable("a " + asymmetric.curve + " key cannot be used with " + std::string(AlgorithmName(alg)));
         }
         break;
     }
+    if (op == KeyOp::kSign && !asymmetric.has_private) return Unusable("a public key cannot sign");
     return {};
   }
 
@@ -137,38 +118,49 @@ struct Key::Rep {
     std::optional<Algorithm> strongest;
     for (Algorithm alg : AllAlgorithms()) {
       if (!rep->CheckUsable(alg, KeyOp::kSign) && !rep->CheckUsable(alg, KeyOp::kVerify)) continue;
+      if (!any || AlgorithmKeyType(alg) == KeyType::kOct) strongest = alg;  // HS*: weakest first
       any = true;
-      strongest = alg;  // AllAlgorithms() is weakest first within a family
-      rep->macs[Index(alg)] = NewHmacTemplate(alg, rep->secret);
-      if (rep->macs[Index(alg)] == nullptr) return Error{Errc::kCryptoFailure, "cannot prepare HMAC"};
+      if (rep->type == KeyType::kOct) {
+        rep->macs[Index(alg)] = NewHmacTemplate(alg, rep->secret);
+        if (rep->macs[Index(alg)] == nullptr) return Error{Errc::kCryptoFailure, "cannot prepare HMAC"};
+      }
     }
     if (!any) {
-      const Algorithm probe = rep->pinned.value_or(Algorithm::kHS256);
+      Algorithm probe = rep->pinned.value_or(Algorithm::kHS256);
+      if (!rep->pinned) {
+        for (Algorithm alg : AllAlgorithms()) {
+          if (AlgorithmKeyType(alg) == rep->type) probe = alg;
+        }
+      }
       auto why = rep->CheckUsable(probe, KeyOp::kVerify);
       std::string detail = "the key is usable for no algorithm";
       if (!why) detail += ": " + why.error().detail;
       return Unusable(std::move(detail));
     }
+    // Without "alg": HMAC signs with the strongest hash its secret allows; RSA with RS256,
+    // the most widely verified; EC and OKP with the one algorithm of their curve.
     rep->primary = rep->pinned.value_or(*strongest);
     return std::shared_ptr<const Rep>(std::move(rep));
   }
 
   KeyType type = KeyType::kOct;
   std::optional<Algorithm> pinned;         // the algorithm when pinned_name names a known one
-  std::optional<std::string> pinned_name;  // JWK "alg" as written, or the Hmac() algorithm
+  std::optional<std::string> pinned_name;  // JWK "alg" as written, or the algorithm given
   Algorithm primary = Algorithm::kHS256;
   std::optional<std::string> kid;
   std::optional<std::string> use;
   std::optional<std::vector<std::string>> key_ops;
-  Secret secret;
-  std::array<EVP_MAC_CTX*, kAlgorithmCount> macs{};  // prepared contexts, by Index(alg); null if unusable
+  Secret secret;                                      // kOct
+  std::array<EVP_MAC_CTX*, kAlgorithmCount> macs{};  // kOct: prepared contexts by Index(alg)
+  detail::AsymmetricKey asymmetric;                   // kRsa, kEc, kOkp
 };
 
 Key::Key(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
 
 Result<Key> Key::Hmac(Algorithm alg, Secret secret, std::string kid) {
+  if (AlgorithmKeyType(alg) != KeyType::kOct) return Unusable(std::string(AlgorithmName(alg)) + " is not HMAC");
   auto rep = std::make_shared<Rep>();
-  rep->type = AlgorithmKeyType(alg);
+  rep->type = KeyType::kOct;
   rep->pinned = alg;
   rep->pinned_name = std::string(AlgorithmName(alg));
   if (!kid.empty()) rep->kid = std::move(kid);
@@ -177,6 +169,47 @@ Result<Key> Key::Hmac(Algorithm alg, Secret secret, std::string kid) {
   auto finished = Rep::Finish(std::move(rep));
   if (!finished) return finished.error();
   return Key(std::move(*finished));
+}
+
+Result<Key> Key::FromAsymmetric(detail::AsymmetricKey asymmetric, Algorithm alg, std::string kid) {
+  auto rep = std::make_shared<Rep>();
+  rep->type = asymmetric.type;
+  rep->asymmetric = std::move(asymmetric);
+  rep->pinned = alg;
+  rep->pinned_name = std::string(AlgorithmName(alg));
+  if (!kid.empty()) rep->kid = std::move(kid);
+  if (auto usable = rep->CheckUsable(alg, KeyOp::kVerify); !usable) return usable.error();
+  auto finished = Rep::Finish(std::move(rep));
+  if (!finished) return finished.error();
+  return Key(std::move(*finished));
+}
+
+Result<Key> Key::FromPem(std::string_view pem, Algorithm alg, std::string kid) {
+  if (AlgorithmKeyType(alg) == KeyType::kOct) return Unusable("PEM holds no HMAC secrets");
+  auto asymmetric = detail::AsymmetricKeyFromPem(pem);
+  if (!asymmetric) return asymmetric.error();
+  return FromAsymmetric(std::move(*asymmetric), alg, std::move(kid));
+}
+
+Result<Key> Key::Generate(Algorithm alg, std::string kid) {
+  if (AlgorithmKeyType(alg) == KeyType::kOct) {
+    std::string bytes(HashBytes(alg), '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(bytes.size())) != 1) {
+      return Error{Errc::kCryptoFailure, "no random bytes"};
+    }
+    auto key = Hmac(alg, Secret(std::move(bytes)), kid);
+    if (!key || !kid.empty()) return key;
+    return Hmac(alg, Secret(key->rep_->secret), key->Thumbprint());
+  }
+  auto asymmetric = detail::GenerateAsymmetricKey(alg);
+  if (!asymmetric) return asymmetric.error();
+  auto key = FromAsymmetric(std::move(*asymmetric), alg, kid);
+  if (!key || !kid.empty()) return key;
+  // No kid given: the RFC 7638 thumbprint names the key. The Rep is not shared with anyone
+  // yet, so naming it now is safe.
+  auto rep = std::const_pointer_cast<Rep>(key->rep_);
+  rep->kid = key->Thumbprint();
+  return key;
 }
 
 Result<Key> Key::FromJwk(const boost::json::object& jwk) {
@@ -209,22 +242,28 @@ Result<Key> Key::FromJwk(const boost::json::object& jwk) {
     rep->key_ops = std::move(list);
   }
 
-  if (kty->get_string() != KeyTypeName(KeyType::kOct)) {
-    return Unusable("kty \"" + std::string(kty->get_string()) + "\" is not supported");
+  const auto type = KeyTypeFromName(kty->get_string());
+  if (!type) return Unusable("kty \"" + std::string(kty->get_string()) + "\" is not supported");
+  rep->type = *type;
+  if (*type == KeyType::kOct) {
+    // RFC 7518 s.6.4.1: "k" is the base64url encoding of the key bytes.
+    const boost::json::value* k = jwk.if_contains("k");
+    if (k == nullptr) return InvalidJwk("\"k\" is missing");
+    if (!k->is_string()) return InvalidJwk("\"k\" must be a string");
+    auto secret = Base64UrlDecode(k->get_string());
+    if (!secret) return InvalidJwk("\"k\": " + secret.error().detail);
+    rep->secret = Secret(std::move(*secret));
+  } else {
+    auto asymmetric = detail::AsymmetricKeyFromJwk(*type, jwk);
+    if (!asymmetric) return asymmetric.error();
+    rep->asymmetric = std::move(*asymmetric);
   }
-  rep->type = KeyType::kOct;
-  // RFC 7518 s.6.4.1: "k" is the base64url encoding of the key bytes.
-  const boost::json::value* k = jwk.if_contains("k");
-  if (k == nullptr) return InvalidJwk("\"k\" is missing");
-  if (!k->is_string()) return InvalidJwk("\"k\" must be a string");
-  auto secret = Base64UrlDecode(k->get_string());
-  if (!secret) return InvalidJwk("\"k\": " + secret.error().detail);
-  rep->secret = Secret(std::move(*secret));
 
   if (rep->pinned_name) {
     rep->pinned = AlgorithmFromName(*rep->pinned_name);
     if (!rep->pinned || AlgorithmKeyType(*rep->pinned) != rep->type) {
-      return Unusable("alg \"" + *rep->pinned_name + "\" cannot be used with an oct key");
+      return Unusable("alg \"" + *rep->pinned_name + "\" cannot be used with a " +
+                      std::string(KeyTypeName(rep->type)) + " key");
     }
   }
   auto finished = Rep::Finish(std::move(rep));
@@ -236,25 +275,13 @@ Algorithm Key::algorithm() const { return rep_->primary; }
 bool Key::algorithm_pinned() const { return rep_->pinned.has_value(); }
 KeyType Key::type() const { return rep_->type; }
 const std::optional<std::string>& Key::kid() const { return rep_->kid; }
+bool Key::has_private() const { return rep_->type == KeyType::kOct || rep_->asymmetric.has_private; }
 
 Result<void> Key::CheckUsable(Algorithm alg, KeyOp op) const { return rep_->CheckUsable(alg, op); }
 
-namespace {
-
-// HMAC of `input` with a copy of the prepared context; `out` holds EVP_MAX_MD_SIZE bytes.
-bool ComputeMac(const EVP_MAC_CTX* prepared, std::string_view input, unsigned char* out, std::size_t* out_len) {
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(prepared);
-  if (ctx == nullptr) return false;
-  const bool ok = EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1 &&
-                  EVP_MAC_final(ctx, out, out_len, EVP_MAX_MD_SIZE) == 1;
-  EVP_MAC_CTX_free(ctx);
-  return ok;
-}
-
-}  // namespace
-
 Result<std::string> Key::Sign(Algorithm alg, std::string_view signing_input) const {
   if (auto usable = rep_->CheckUsable(alg, KeyOp::kSign); !usable) return usable.error();
+  if (rep_->type != KeyType::kOct) return detail::SignAsymmetric(rep_->asymmetric, alg, signing_input);
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t mac_len = 0;
   if (!ComputeMac(rep_->macs[Index(alg)], signing_input, mac, &mac_len)) {
@@ -265,7 +292,8 @@ Result<std::string> Key::Sign(Algorithm alg, std::string_view signing_input) con
 
 Result<void> Key::Verify(Algorithm alg, std::string_view signing_input, std::string_view signature) const {
   if (auto usable = rep_->CheckUsable(alg, KeyOp::kVerify); !usable) return usable.error();
-  const std::size_t expected = HmacHashBytes(alg);
+  if (rep_->type != KeyType::kOct) return detail::VerifyAsymmetric(rep_->asymmetric, alg, signing_input, signature);
+  const std::size_t expected = HashBytes(alg);
   // RFC 7518 s.3.2: the whole MAC is compared; a shorter (truncated) value never verifies.
   if (signature.size() != expected) {
     return Error{Errc::kBadSignature, "signature of " + std::to_string(signature.size()) + " bytes, " +
@@ -291,10 +319,15 @@ boost::json::object Key::ToJwk(bool include_private) const {
   if (rep_->use) jwk["use"] = *rep_->use;
   if (rep_->key_ops) {
     boost::json::array ops;
-    for (const std::string& op : *rep_->key_ops) ops.emplace_back(op);
+    for (const std::string& op : *rep_->key_ops) {
+      // The public half of a key pair cannot sign, so its JWK does not claim it can.
+      if (include_private || rep_->type == KeyType::kOct || op != "sign") ops.emplace_back(op);
+    }
     jwk["key_ops"] = std::move(ops);
   }
-  if (include_private) {
+  if (rep_->type != KeyType::kOct) {
+    detail::AddJwkMembers(rep_->asymmetric, include_private, jwk);
+  } else if (include_private) {
     const auto bytes = rep_->secret.bytes();
     std::string raw(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     jwk["k"] = Base64UrlEncode(raw);
@@ -303,59 +336,44 @@ boost::json::object Key::ToJwk(bool include_private) const {
   return jwk;
 }
 
+std::string Key::ToPem(bool include_private) const {
+  if (rep_->type == KeyType::kOct) return "";
+  if (include_private && !rep_->asymmetric.has_private) return "";
+  return detail::ToPem(rep_->asymmetric, include_private);
+}
+
+std::string Key::Thumbprint() const {
+  // RFC 7638 s.3.2: the required members only, in lexicographic order, no whitespace.
+  const boost::json::object full = ToJwk(rep_->type == KeyType::kOct);
+  std::vector<std::string_view> names;
+  switch (rep_->type) {
+    case KeyType::kOct: names = {"k", "kty"}; break;
+    case KeyType::kRsa: names = {"e", "kty", "n"}; break;
+    case KeyType::kEc: names = {"crv", "kty", "x", "y"}; break;
+    case KeyType::kOkp: names = {"crv", "kty", "x"}; break;
+  }
+  std::string canonical = "{";
+  for (std::string_view name : names) {
+    if (canonical.size() > 1) canonical += ',';
+    canonical += '"';
+    canonical += name;
+    canonical += "\":";
+    canonical += boost::json::serialize(full.at(name));
+  }
+  canonical += '}';
+  unsigned char digest[32];
+  unsigned int len = 0;
+  EVP_Digest(canonical.data(), canonical.size(), digest, &len, EVP_sha256(), nullptr);
+  OPENSSL_cleanse(canonical.data(), canonical.size());
+  return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
+}
+
 std::string_view KeyOpName(KeyOp op) {
   switch (op) {
     case KeyOp::kSign: return "sign";
     case KeyOp::kVerify: return "verify";
   }
   return "";
-}
-
-// ---------------------------------------------------------------------------------------
-// KeySet
-
-KeySet::KeySet(std::vector<Key> keys) : keys_(std::move(keys)) {}
-
-void KeySet::Add(Key key) { keys_.push_back(std::move(key)); }
-
-Result<void> KeySet::AddJwk(const boost::json::object& jwk) {
-  auto key = Key::FromJwk(jwk);
-  if (!key) {
-    const boost::json::value* kid = jwk.if_contains("kid");
-    if (key.error().code == Errc::kKeyUnusable && kid != nullptr && kid->is_string()) {
-      unusable_.emplace_back(std::string(kid->get_string()), key.error());
-    }
-    return key.error();
-  }
-  keys_.push_back(std::move(*key));
-  return {};
-}
-
-Result<KeySet> KeySet::FromJwks(const boost::json::value& jwks) {
-  const boost::json::object* object = jwks.if_object();
-  const boost::json::value* keys = object != nullptr ? object->if_contains("keys") : nullptr;
-  if (keys == nullptr || !keys->is_array()) return InvalidJwk("a JWK Set is an object with a \"keys\" array");
-  KeySet set;
-  for (const boost::json::value& jwk : keys->get_array()) {
-    if (!jwk.is_object()) return InvalidJwk("\"keys\" must hold JWK objects");
-    (void)set.AddJwk(jwk.get_object());  // RFC 7517 s.5: skip JWKs we cannot use
-  }
-  return set;
-}
-
-std::vector<const Key*> KeySet::FindByKid(std::string_view kid) const {
-  std::vector<const Key*> found;
-  for (const Key& key : keys_) {
-    if (key.kid() && *key.kid() == kid) found.push_back(&key);
-  }
-  return found;
-}
-
-const Error* KeySet::UnusableKid(std::string_view kid) const {
-  for (const auto& [name, why] : unusable_) {
-    if (name == kid) return &why;
-  }
-  return nullptr;
 }
 
 }  // namespace stockroom::jose

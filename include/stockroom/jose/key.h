@@ -18,6 +18,10 @@
 
 namespace stockroom::jose {
 
+namespace detail {
+struct AsymmetricKey;  // src/jose/pkey.h
+}  // namespace detail
+
 // Secret key bytes. No operator<<, no conversion to a string: reading the bytes takes an
 // explicit call to bytes(). The memory is cleared (OPENSSL_cleanse) when a Secret is
 // destroyed or assigned over.
@@ -55,36 +59,53 @@ class Key {
   // is shorter than the hash output (RFC 7518 s.3.2), kCryptoFailure if OpenSSL fails.
   static Result<Key> Hmac(Algorithm alg, Secret secret, std::string kid = {});
 
-  // A key from a JWK (RFC 7517 s.4, RFC 7518 s.6.4 for "oct"). Members: "kty" (required),
-  // "k" (required for oct, strict base64url), "kid", "alg", "use" (strings), "key_ops" (array
-  // of distinct strings); others are ignored. Without "alg", the key may be used with every
-  // HS* algorithm whose hash size its secret reaches. Fails with
-  //   kJwkInvalid    a required member missing, or a member of the wrong type or encoding;
-  //   kKeyUnusable   a kty other than oct, or a key usable for nothing (secret too short for
-  //                  every HS*, "alg" not an algorithm of its type, "use" not "sig",
+  // A key from a JWK (RFC 7517 s.4; RFC 7518 s.6.2-6.4; RFC 8037 s.2). Members: "kty"
+  // (required: oct, RSA, EC or OKP), the key material of its type (k; n, e; crv, x, y; crv, x;
+  // with d and the RSA CRT values for a private key; all strict base64url), "kid", "alg",
+  // "use" (strings), "key_ops" (array of distinct strings); others are ignored. Without
+  // "alg", the key may be used with every algorithm of its type (and curve) it is strong
+  // enough for. Fails with
+  //   kJwkInvalid    a required member missing, or a member of the wrong type, encoding or
+  //                  length, or key material that is no valid key (EC point off its curve);
+  //   kKeyUnusable   an unsupported kty or curve, a weak key (RSA under 2048 bits or with an
+  //                  even or small exponent), or a key usable for nothing (secret too short
+  //                  for every HS*, "alg" not an algorithm of its type, "use" not "sig",
   //                  "key_ops" without "sign" or "verify").
   static Result<Key> FromJwk(const boost::json::object& jwk);
 
-  // The algorithm this key signs with: its pinned alg, or for a JWK without "alg" the
-  // strongest HS* its secret allows.
+  // A key from PEM text, pinned to `alg`: a PKCS#8 "PRIVATE KEY" (can sign and verify) or a
+  // SubjectPublicKeyInfo "PUBLIC KEY" (verify only). Fails with kJwkInvalid when the text holds
+  // neither, kKeyUnusable when the key does not fit `alg` or is weak (as FromJwk).
+  static Result<Key> FromPem(std::string_view pem, Algorithm alg, std::string kid = {});
+
+  // A new random key pinned to `alg`: a secret of the hash size for HS*, RSA 2048 bits for
+  // RS* and PS*, the curve of ES* and EdDSA. Without `kid`, the RFC 7638 thumbprint is the kid.
+  static Result<Key> Generate(Algorithm alg, std::string kid = {});
+
+  // The algorithm this key signs with: its pinned alg; for a JWK without "alg" the strongest
+  // HS* its secret allows, RS256 for RSA, and the one algorithm of an EC or OKP curve.
   Algorithm algorithm() const;
   // Whether the key names its algorithm (Hmac(), or a JWK with "alg").
   bool algorithm_pinned() const;
   KeyType type() const;
   const std::optional<std::string>& kid() const;
+  // Whether the key can sign: always for HMAC, with the private part for the others.
+  bool has_private() const;
 
   // OK when this key may perform `op` with `alg` (rule 7 of docs/jose.md): its type fits alg,
   // its pinned alg (if any) is alg, "use" (if any) is "sig", "key_ops" (if any) contains the
   // operation, and the secret is at least the hash size. Else kKeyUnusable saying why.
   Result<void> CheckUsable(Algorithm alg, KeyOp op) const;
 
-  // The raw signature (HMAC value) of `signing_input` with `alg`. Fails with kKeyUnusable as
+  // The JWS signature of `signing_input` with `alg` (HMAC value, RSA signature, raw ECDSA
+  // r || s, Ed25519 signature). Fails with kKeyUnusable as
   // CheckUsable(alg, kSign), or kCryptoFailure.
   Result<std::string> Sign(Algorithm alg, std::string_view signing_input) const;
 
-  // OK when `signature` is the signature of `signing_input` with `alg`: exactly the hash size
-  // and equal in constant time (CRYPTO_memcmp). Fails with kKeyUnusable as
-  // CheckUsable(alg, kVerify), kBadSignature, or kCryptoFailure.
+  // OK when `signature` is the signature of `signing_input` with `alg`. HMAC: exactly the
+  // hash size and equal in constant time (CRYPTO_memcmp); RSA: exactly the modulus size;
+  // ECDSA: raw r || s of the curve's size with 1 <= r, s < n; Ed25519: 64 bytes. Fails with
+  // kKeyUnusable as CheckUsable(alg, kVerify), kBadSignature, or kCryptoFailure.
   Result<void> Verify(Algorithm alg, std::string_view signing_input, std::string_view signature) const;
 
   // The JWK of this key: kty, kid, alg, use, key_ops as set, and the secret "k" only when
@@ -92,9 +113,17 @@ class Key {
   // the key but cannot verify anything).
   boost::json::object ToJwk(bool include_private) const;
 
+  // RSA, EC, OKP: PKCS#8 PEM with `include_private` (empty when the key has no private part),
+  // else SubjectPublicKeyInfo PEM. Empty for HMAC keys.
+  std::string ToPem(bool include_private) const;
+
+  // The RFC 7638 JWK thumbprint (SHA-256, base64url): a stable name for the key material.
+  std::string Thumbprint() const;
+
  private:
   struct Rep;
   explicit Key(std::shared_ptr<const Rep> rep);
+  static Result<Key> FromAsymmetric(detail::AsymmetricKey asymmetric, Algorithm alg, std::string kid);
   std::shared_ptr<const Rep> rep_;  // immutable, shared by copies
 };
 
@@ -108,9 +137,9 @@ class KeySet {
   // Trusts `key`.
   void Add(Key key);
 
-  // Trusts the key of `jwk` (Key::FromJwk) and returns its error otherwise. A JWK that parses
-  // but is unusable (kKeyUnusable) and has a "kid" is remembered, so that a token naming that
-  // kid fails with kKeyUnusable rather than kKidUnknown (and never falls back to another key).
+  // Trusts the key of `jwk` (Key::FromJwk) and returns its error otherwise. A refused JWK
+  // that has a string "kid" is remembered, so that a token naming that kid fails with
+  // kKeyUnusable rather than kKidUnknown (and never falls back to another key).
   Result<void> AddJwk(const boost::json::object& jwk);
 
   // A set from a JWK Set {"keys": [...]} (RFC 7517 s.5). JWKs that cannot be used are
