@@ -265,3 +265,164 @@ TEST(KeySetTest, FromJwks) {
 
 }  // namespace
 }  // namespace stockroom::jose
+
+namespace stockroom::jose {
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Asymmetric keys
+
+TEST(AsymmetricKeyTest, GeneratedKeysSignAndVerifyWithTheirAlgorithmOnly) {
+  for (Algorithm alg : AllAlgorithms()) {
+    if (AlgorithmKeyType(alg) == KeyType::kOct) continue;
+    auto key = Key::Generate(alg);
+    ASSERT_TRUE(key) << AlgorithmName(alg) << ": " << key.error().detail;
+    EXPECT_EQ(key->algorithm(), alg);
+    EXPECT_TRUE(key->has_private());
+    ASSERT_TRUE(key->kid());
+    EXPECT_EQ(*key->kid(), key->Thumbprint());
+    auto signature = key->Sign(alg, "header.payload");
+    ASSERT_TRUE(signature) << AlgorithmName(alg);
+    EXPECT_TRUE(key->Verify(alg, "header.payload", *signature)) << AlgorithmName(alg);
+    auto altered = key->Verify(alg, "header.payloaD", *signature);
+    ASSERT_FALSE(altered);
+    EXPECT_EQ(altered.error().code, Errc::kBadSignature);
+    for (Algorithm other : AllAlgorithms()) {
+      if (other == alg) continue;
+      auto refused = key->Verify(other, "header.payload", *signature);
+      ASSERT_FALSE(refused) << AlgorithmName(alg) << " key used for " << AlgorithmName(other);
+      EXPECT_EQ(refused.error().code, Errc::kKeyUnusable);
+    }
+  }
+}
+
+TEST(AsymmetricKeyTest, PublicJwkRoundTripVerifiesButCannotSign) {
+  for (Algorithm alg : {Algorithm::kRS256, Algorithm::kPS384, Algorithm::kES256, Algorithm::kES384,
+                        Algorithm::kES512, Algorithm::kEdDSA}) {
+    Key key = *Key::Generate(alg, "k1");
+    boost::json::object public_jwk = key.ToJwk(/*include_private=*/false);
+    EXPECT_FALSE(public_jwk.contains("d")) << AlgorithmName(alg);
+    EXPECT_FALSE(public_jwk.contains("p"));
+    auto verifier = Key::FromJwk(public_jwk);
+    ASSERT_TRUE(verifier) << AlgorithmName(alg) << ": " << verifier.error().detail;
+    EXPECT_FALSE(verifier->has_private());
+    EXPECT_EQ(verifier->Thumbprint(), key.Thumbprint());
+    const std::string signature = *key.Sign(alg, "m");
+    EXPECT_TRUE(verifier->Verify(alg, "m", signature));
+    auto cannot = verifier->Sign(alg, "m");
+    ASSERT_FALSE(cannot);
+    EXPECT_EQ(cannot.error().code, Errc::kKeyUnusable);
+
+    auto private_again = Key::FromJwk(key.ToJwk(/*include_private=*/true));
+    ASSERT_TRUE(private_again) << AlgorithmName(alg) << ": " << private_again.error().detail;
+    EXPECT_TRUE(key.Verify(alg, "m", *private_again->Sign(alg, "m")));
+  }
+}
+
+TEST(AsymmetricKeyTest, PemRoundTrip) {
+  for (Algorithm alg : {Algorithm::kRS256, Algorithm::kES256, Algorithm::kEdDSA}) {
+    Key key = *Key::Generate(alg);
+    const std::string private_pem = key.ToPem(true);
+    const std::string public_pem = key.ToPem(false);
+    EXPECT_NE(private_pem.find("BEGIN PRIVATE KEY"), std::string::npos);
+    EXPECT_NE(public_pem.find("BEGIN PUBLIC KEY"), std::string::npos);
+    auto signer = Key::FromPem(private_pem, alg);
+    auto verifier = Key::FromPem(public_pem, alg);
+    ASSERT_TRUE(signer && verifier) << AlgorithmName(alg);
+    EXPECT_TRUE(verifier->Verify(alg, "m", *signer->Sign(alg, "m")));
+    EXPECT_FALSE(verifier->has_private());
+    // A PEM key is pinned to the algorithm it was loaded for, and must fit it.
+    const Algorithm wrong = alg == Algorithm::kEdDSA ? Algorithm::kES256 : Algorithm::kEdDSA;
+    auto misfit = Key::FromPem(public_pem, wrong);
+    ASSERT_FALSE(misfit);
+    EXPECT_EQ(misfit.error().code, Errc::kKeyUnusable);
+  }
+  EXPECT_EQ(Key::FromPem("not a pem", Algorithm::kRS256).error().code, Errc::kJwkInvalid);
+  EXPECT_EQ(Key::FromPem(Key::Generate(Algorithm::kRS256)->ToPem(false), Algorithm::kHS256).error().code,
+            Errc::kKeyUnusable);
+}
+
+TEST(AsymmetricKeyTest, Rfc8037ThumbprintExample) {
+  // RFC 8037 appendix A.2 and A.3.
+  auto key = Key::FromJwk(Jwk(R"({"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"})"));
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->Thumbprint(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+  EXPECT_EQ(key->algorithm(), Algorithm::kEdDSA);
+}
+
+TEST(AsymmetricKeyTest, WeakOrMalformedKeysAreRefusedAtLoad) {
+  // RSA under 2048 bits: RFC 7518 s.3.3.
+  const std::string n1024 = Base64UrlEncode(std::string(128, '\xc5'));
+  auto weak = Key::FromJwk(Jwk(R"({"kty":"RSA","e":"AQAB","n":")" + n1024 + "\"}"));
+  ASSERT_FALSE(weak);
+  EXPECT_EQ(weak.error().code, Errc::kKeyUnusable);
+
+  boost::json::object rsa = Key::Generate(Algorithm::kRS256)->ToJwk(false);
+  boost::json::object even = rsa;
+  even["e"] = Base64UrlEncode(std::string("\x01\x00\x00", 3));
+  EXPECT_EQ(Key::FromJwk(even).error().code, Errc::kKeyUnusable);
+  boost::json::object one = rsa;
+  one["e"] = "AQ";
+  EXPECT_EQ(Key::FromJwk(one).error().code, Errc::kKeyUnusable);
+  boost::json::object no_n = rsa;
+  no_n.erase("n");
+  EXPECT_EQ(Key::FromJwk(no_n).error().code, Errc::kJwkInvalid);
+
+  boost::json::object ec = Key::Generate(Algorithm::kES256)->ToJwk(false);
+  boost::json::object off_curve = ec;
+  std::string y = *Base64UrlDecode(ec.at("y").as_string());
+  y.back() = static_cast<char>(y.back() ^ 1);
+  off_curve["y"] = Base64UrlEncode(y);
+  EXPECT_EQ(Key::FromJwk(off_curve).error().code, Errc::kJwkInvalid);
+  boost::json::object short_x = ec;
+  short_x["x"] = Base64UrlEncode(std::string(31, 'x'));
+  EXPECT_EQ(Key::FromJwk(short_x).error().code, Errc::kJwkInvalid);
+  boost::json::object other_curve = ec;
+  other_curve["crv"] = "secp256k1";
+  EXPECT_EQ(Key::FromJwk(other_curve).error().code, Errc::kKeyUnusable);
+
+  boost::json::object okp = Key::Generate(Algorithm::kEdDSA)->ToJwk(true);
+  boost::json::object mismatched = okp;
+  mismatched["x"] = Key::Generate(Algorithm::kEdDSA)->ToJwk(false).at("x");
+  EXPECT_EQ(Key::FromJwk(mismatched).error().code, Errc::kJwkInvalid);
+  boost::json::object ed448 = okp;
+  ed448["crv"] = "Ed448";
+  EXPECT_EQ(Key::FromJwk(ed448).error().code, Errc::kKeyUnusable);
+}
+
+TEST(AsymmetricKeyTest, EcdsaSignatureComponentsMustBeInRange) {
+  Key key = *Key::Generate(Algorithm::kES256);
+  // The "psychic signature" (CVE-2022-21449): r = s = 0 must never verify.
+  auto zero = key.Verify(Algorithm::kES256, "m", std::string(64, '\0'));
+  ASSERT_FALSE(zero);
+  EXPECT_EQ(zero.error().code, Errc::kBadSignature);
+  // r = s = n (the group order of P-256) is out of range too.
+  const std::string n = *Base64UrlDecode("_____wAAAAD__________7zm-q2nF56E87nKwvxjJVE");
+  ASSERT_EQ(n.size(), 32u);
+  EXPECT_FALSE(key.Verify(Algorithm::kES256, "m", n + n));
+  // DER instead of raw r || s is refused by length.
+  const std::string raw = *key.Sign(Algorithm::kES256, "m");
+  EXPECT_EQ(raw.size(), 64u);
+  EXPECT_FALSE(key.Verify(Algorithm::kES256, "m", raw + std::string(1, '\0')));
+  EXPECT_FALSE(key.Verify(Algorithm::kES256, "m", raw.substr(1)));
+}
+
+TEST(AsymmetricKeyTest, JwkWithoutAlgSignsWithTheAlgorithmOfItsTypeAndCurve) {
+  boost::json::object jwk = Key::Generate(Algorithm::kES384)->ToJwk(true);
+  jwk.erase("alg");
+  auto key = Key::FromJwk(jwk);
+  ASSERT_TRUE(key);
+  EXPECT_FALSE(key->algorithm_pinned());
+  EXPECT_EQ(key->algorithm(), Algorithm::kES384);
+  EXPECT_EQ(key->CheckUsable(Algorithm::kES256, KeyOp::kVerify).error().code, Errc::kKeyUnusable);
+
+  boost::json::object rsa = Key::Generate(Algorithm::kPS256)->ToJwk(false);
+  rsa.erase("alg");
+  auto any_rsa = Key::FromJwk(rsa);
+  ASSERT_TRUE(any_rsa);
+  EXPECT_EQ(any_rsa->algorithm(), Algorithm::kRS256);
+  EXPECT_TRUE(any_rsa->CheckUsable(Algorithm::kPS512, KeyOp::kVerify));
+}
+
+}  // namespace
+}  // namespace stockroom::jose
