@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev
-  python3-pytest python3-requests python3-jwt
+  python3-pytest python3-requests python3-jwt python3-cryptography
   sqlite3 curl
 )
 # Optional groups, selected by argument: `bench` adds the benchmark tools.

@@ -13,6 +13,8 @@ struct CommonOptions {
 
 void AddServeCommand(CLI::App& app, const CommonOptions& common);
 void AddUserCommands(CLI::App& app, const CommonOptions& common);
+// `token verify|decode|sign` and `keys generate|public` (src/cli/token.cc).
+void AddTokenCommands(CLI::App& app);
 
 // Records the exit status of the command that ran; returned by main.
 void SetExitCode(int code);

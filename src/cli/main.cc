@@ -16,10 +16,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   stockroom::cli::AddServeCommand(app, common);
   stockroom::cli::AddUserCommands(app, common);
+  stockroom::cli::AddTokenCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help exits 0; every usage error exits 2, as is usual for command-line tools.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   return stockroom::cli::ExitCode();
 }
