@@ -24,4 +24,15 @@ void AddHealthRoutes(http::Router& router, std::function<bool()> ready) {
              });
 }
 
+void AddJwksRoute(http::Router& router, std::string jwks) {
+  router.Add(http::Method::kGet, "/.well-known/jwks.json", http::Access::Public(), http::Pool::kInline,
+             [jwks = std::move(jwks)](http::Context&) {
+               http::Response response;
+               response.body = jwks;
+               response.SetHeader("content-type", "application/jwk-set+json");  // RFC 7517 s.8.5.1
+               response.SetHeader("cache-control", "public, max-age=300");
+               return response;
+             });
+}
+
 }  // namespace stockroom::api

@@ -2,7 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <stdexcept>
 
@@ -26,6 +28,14 @@ jose::VerifyPolicy MakePolicy(const jose::Key& signing_key, const AccessTokenCon
   return policy;
 }
 
+std::string PublicJwks(const jose::KeySet& keys) {
+  boost::json::array published;
+  for (const jose::Key& key : keys.keys()) {
+    if (key.type() != jose::KeyType::kOct) published.push_back(key.ToJwk(/*include_private=*/false));
+  }
+  return boost::json::serialize(boost::json::object{{"keys", std::move(published)}});
+}
+
 AuthFailure Failure(std::string code, std::string description, std::string detail = {}) {
   return AuthFailure{std::move(code), std::move(description), std::move(detail)};
 }
@@ -44,7 +54,8 @@ AccessTokenService::AccessTokenService(jose::Key signing_key, jose::KeySet verif
                                        AccessTokenConfig config)
     : config_(std::move(config)),
       signer_(signing_key),
-      verifier_(std::move(verification_keys), MakePolicy(signing_key, config_)) {}
+      verifier_(verification_keys, MakePolicy(signing_key, config_)),
+      public_jwks_(PublicJwks(verification_keys)) {}
 
 std::int64_t AccessTokenService::Now() const {
   if (config_.now) return config_.now();

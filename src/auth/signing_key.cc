@@ -1,13 +1,13 @@
 #include "stockroom/auth/signing_key.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -20,18 +20,33 @@ namespace {
   throw std::runtime_error("signing key " + path.string() + ": " + what);
 }
 
-jose::Key Load(const std::filesystem::path& path) {
+jose::Key Load(const std::filesystem::path& path, jose::Algorithm alg) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) Fail(path, "cannot stat");
   if ((info.st_mode & 077) != 0) Fail(path, "must not be readable by group or others (chmod 600)");
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text.str(), ec);
-  if (ec || !value.is_object()) Fail(path, "is not a JSON Web Key");
-  auto key = jose::Key::FromJwk(value.as_object());
-  if (!key) Fail(path, "unusable key: " + key.error().detail);
+  const std::string content = text.str();
+  std::optional<jose::Key> key;
+  if (content.find("-----BEGIN ") != std::string::npos) {
+    auto pem = jose::Key::FromPem(content, alg);
+    if (!pem) Fail(path, "unusable key: " + pem.error().detail);
+    auto named = jose::Key::FromPem(content, alg, pem->Thumbprint());
+    key = std::move(*named);
+  } else {
+    boost::system::error_code ec;
+    auto value = boost::json::parse(content, ec);
+    if (ec || !value.is_object()) Fail(path, "is not a JSON Web Key or PEM private key");
+    auto jwk = jose::Key::FromJwk(value.as_object());
+    if (!jwk) Fail(path, "unusable key: " + jwk.error().detail);
+    key = std::move(*jwk);
+  }
+  if (key->algorithm() != alg) {
+    Fail(path, "holds a " + std::string(jose::AlgorithmName(key->algorithm())) + " key, but the configured algorithm is " +
+                   std::string(jose::AlgorithmName(alg)) + " (--jwt-alg); use a key for it or move the file away");
+  }
+  if (auto usable = key->CheckUsable(alg, jose::KeyOp::kSign); !usable) Fail(path, usable.error().detail);
   return std::move(*key);
 }
 
@@ -53,17 +68,16 @@ std::filesystem::path SigningKeyPath(const std::filesystem::path& data_dir) {
   return data_dir / "signing-key.jwk";
 }
 
-jose::Key LoadOrCreateSigningKey(const std::filesystem::path& data_dir) {
+jose::Key LoadOrCreateSigningKey(const std::filesystem::path& data_dir, jose::Algorithm alg) {
   const auto path = SigningKeyPath(data_dir);
-  if (std::filesystem::exists(path)) return Load(path);
-  std::string secret(32, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()), static_cast<int>(secret.size())) != 1) {
-    Fail(path, "the random number generator failed");
-  }
-  auto key = jose::Key::Hmac(jose::Algorithm::kHS256, jose::Secret(std::move(secret)), RandomId(8));
+  if (std::filesystem::exists(path)) return Load(path, alg);
+  // HMAC keys get a random kid: a thumbprint of a secret would be a hash of the secret.
+  auto key = jose::Key::Generate(alg, jose::AlgorithmKeyType(alg) == jose::KeyType::kOct ? RandomId(8) : "");
   if (!key) Fail(path, key.error().detail);
   WriteNew(path, *key);
-  return Load(path);
+  return Load(path, alg);
 }
+
+jose::Key LoadSigningKeyFile(const std::filesystem::path& path, jose::Algorithm alg) { return Load(path, alg); }
 
 }  // namespace stockroom::auth

@@ -28,6 +28,8 @@ struct ServeOptions {
   unsigned db_threads = 4;
   std::string durability = "full";
   std::size_t max_connections = 1024;
+  std::string jwt_alg = "HS256";
+  std::string jwt_key;  // empty: <data-dir>/signing-key.jwk
 };
 
 // "host:port" or "[v6]:port".
@@ -88,7 +90,10 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
                            static_cast<int>(options.db_threads) + 2);
     auth::PasswordHasher passwords;
     BootstrapAdmin(*store, passwords);
-    jose::Key signing_key = auth::LoadOrCreateSigningKey(data_dir);
+    const auto alg = jose::AlgorithmFromName(options.jwt_alg);
+    if (!alg) throw std::runtime_error("--jwt-alg must be one of HS256 HS384 HS512 RS256 ... EdDSA");
+    jose::Key signing_key = options.jwt_key.empty() ? auth::LoadOrCreateSigningKey(data_dir, *alg)
+                                                    : auth::LoadSigningKeyFile(options.jwt_key, *alg);
     jose::KeySet verification_keys;
     verification_keys.Add(signing_key);
     auth::AccessTokenConfig token_config;
@@ -100,6 +105,7 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
 
     http::Router router;
     api::AddHealthRoutes(router, [&store] { return store->Ping(); });
+    api::AddJwksRoute(router, tokens.public_jwks());
     api::Services services{*store, passwords, tokens};
     api::AddRoutes(router, services);
 
@@ -148,6 +154,15 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
       ->envname("STOCKROOM_DURABILITY")
       ->check(CLI::IsMember({"full", "normal"}))
       ->capture_default_str();
+  serve->add_option("--jwt-alg", options->jwt_alg,
+                    "Token signing algorithm: HS256 (shared secret) or, so that other services can verify tokens "
+                    "from /.well-known/jwks.json, EdDSA, ES256, ES384, ES512, RS256, PS256, ...")
+      ->envname("STOCKROOM_JWT_ALG")
+      ->capture_default_str();
+  serve->add_option("--jwt-key", options->jwt_key,
+                    "Signing key file (private JWK or PKCS#8 PEM, mode 0600) instead of DATA_DIR/signing-key.jwk, "
+                    "which is generated on first start")
+      ->envname("STOCKROOM_JWT_KEY");
   serve->add_option("--max-connections", options->max_connections, "Simultaneous connections before 503")
       ->capture_default_str();
   serve->callback([&common, options] { SetExitCode(Serve(common, *options)); });

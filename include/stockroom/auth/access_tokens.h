@@ -41,12 +41,18 @@ class AccessTokenService final : public TokenAuthenticator {
   // the claims sub, role, jti, exp are present and well-typed.
   std::variant<Principal, AuthFailure> Authenticate(std::string_view token) const override;
 
+  // The JWK Set (RFC 7517 s.5) of the public verification keys, serialized: what another
+  // service needs to verify our tokens. HMAC secrets are never in it, so with an HS* key it
+  // is {"keys":[]}.
+  const std::string& public_jwks() const { return public_jwks_; }
+
  private:
   std::int64_t Now() const;
 
   AccessTokenConfig config_;
   jose::Signer signer_;
   jose::Verifier verifier_;
+  std::string public_jwks_;
 };
 
 // 128 random bits, base64url (for jti and key ids). Throws if the CSPRNG fails.

@@ -1,0 +1,85 @@
+"""The server's signing key: HS256 by default, EdDSA / ES256 / others by configuration, with the
+public keys at /.well-known/jwks.json so another service can verify tokens on its own."""
+import json
+import os
+import subprocess
+
+import jwt
+import pytest
+import requests
+
+from conftest import Server
+
+API = "/api/v1"
+
+
+def test_hs256_server_publishes_no_secret(server):
+    r = server.get("/.well-known/jwks.json")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/jwk-set+json"
+    assert r.json() == {"keys": []}
+    assert "max-age" in r.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("alg", ["EdDSA", "ES256", "PS256"])
+def test_asymmetric_tokens_verify_with_only_the_published_keys(binary, tmp_path, alg):
+    s = Server(binary, tmp_path / "d", ["--jwt-alg", alg]).start()
+    try:
+        token = s.login()
+        header = jwt.get_unverified_header(token)
+        assert header["alg"] == alg and header["typ"] == "at+jwt"
+        jwks = requests.get(s.url + "/.well-known/jwks.json", timeout=10).json()
+        assert len(jwks["keys"]) == 1
+        published = jwks["keys"][0]
+        assert published["kid"] == header["kid"]
+        assert not {"d", "p", "q", "dp", "dq", "qi"} & set(published)
+        key = jwt.PyJWK(published).key
+        claims = jwt.decode(token, key, algorithms=[alg], audience="stockroom-api", issuer="stockroom")
+        assert claims["role"] == "admin"
+        assert s.get(f"{API}/items", token).status_code == 200
+        # The key file is private and survives a restart: old tokens stay valid.
+        assert (os.stat(s.data_dir / "signing-key.jwk").st_mode & 0o077) == 0
+    finally:
+        s.stop()
+    s.start()
+    try:
+        assert s.get(f"{API}/items", token).status_code == 200
+        # An HS256 token made with anything public is refused (algorithm confusion).
+        forged = jwt.encode({"sub": "1", "role": "admin"}, json.dumps(published).encode(), algorithm="HS256",
+                            headers={"kid": published["kid"], "typ": "at+jwt"})
+        assert s.get(f"{API}/items", forged).status_code == 401
+    finally:
+        s.stop()
+
+
+def test_changing_the_algorithm_of_an_existing_key_fails_clearly(binary, tmp_path):
+    s = Server(binary, tmp_path / "d").start()
+    s.stop()
+    r = subprocess.run([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
+                        "--jwt-alg", "EdDSA"], capture_output=True, text=True, timeout=30,
+                       env=dict(os.environ, STOCKROOM_ADMIN_PASSWORD="correct-horse-battery-staple"))
+    assert r.returncode == 1
+    assert "HS256" in r.stderr and "EdDSA" in r.stderr
+
+
+def test_signing_key_from_a_pem_file(binary, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    pem_path = tmp_path / "signing.pem"
+    pem_path.write_bytes(private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+    os.chmod(pem_path, 0o600)
+    s = Server(binary, tmp_path / "d", ["--jwt-alg", "ES256", "--jwt-key", str(pem_path)]).start()
+    try:
+        token = s.login()
+        claims = jwt.decode(token, private_key.public_key(), algorithms=["ES256"], audience="stockroom-api")
+        assert claims["preferred_username"] == "admin"
+        assert not (s.data_dir / "signing-key.jwk").exists()
+    finally:
+        s.stop()
+    os.chmod(pem_path, 0o644)
+    r = subprocess.run([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
+                        "--jwt-alg", "ES256", "--jwt-key", str(pem_path)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and "chmod 600" in r.stderr
