@@ -7,12 +7,16 @@ ASAN_DIR := build/asan
 CMAKE_FLAGS := -DSTOCKROOM_WERROR=ON
 ARGS ?=
 
-.PHONY: all deps build run test test-release test-asan bench clean
+.PHONY: all deps test-deps build run test test-release test-asan bench clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+# The npm packages of the interoperability tests (after deps, which installs node and npm).
+test-deps: deps
+	@scripts/install-node-deps.sh
 
 $(RELEASE_DIR)/CMakeCache.txt:
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
@@ -31,10 +35,10 @@ run: build
 # release build, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test: test-release test-asan
 
-test-release: build
+test-release: build test-deps
 	ctest --test-dir $(RELEASE_DIR) --output-on-failure -j$(JOBS)
 
-test-asan: deps $(ASAN_DIR)/CMakeCache.txt
+test-asan: test-deps $(ASAN_DIR)/CMakeCache.txt
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j$(JOBS)

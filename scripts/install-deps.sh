@@ -20,6 +20,12 @@ for group in "$@"; do
   esac
 done
 
+# Node.js runs the interoperability tests (tests/interop). A node and npm from elsewhere
+# (for example NodeSource's package, which bundles npm and conflicts with Debian's) will do.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

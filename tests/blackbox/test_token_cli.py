@@ -1,6 +1,7 @@
 """`stockroom token` and `stockroom keys` as operators use them: every shared verification case
 through `token verify`, and tokens that PyJWT and Stockroom sign for each other."""
 import json
+import pathlib
 import subprocess
 
 import jwt
@@ -8,6 +9,7 @@ import pytest
 
 from conftest import SHARED
 
+NODE_JOSE = pathlib.Path(__file__).resolve().parents[1] / "interop" / "jose_cli.mjs"
 CASES = json.loads((SHARED / "jwt-cases" / "cases-shared.json").read_text())
 ALGORITHMS = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
               "ES256", "ES384", "ES512", "EdDSA"]
@@ -137,3 +139,32 @@ def test_pem_keys_are_accepted_for_verification(binary, tmp_path):
     assert r.returncode == 0, r.stderr
     r = run(binary, "token", "verify", "--jwks", str(pem_path), "--alg", "RS256", token)
     assert r.returncode == 2  # the PEM key fits none of the allowed algorithms
+
+
+@pytest.mark.parametrize("alg", ALGORITHMS)
+def test_stockroom_and_node_jose_verify_each_others_tokens(binary, tmp_path, alg):
+    private, private_path, public, public_path = generate(binary, tmp_path, alg)
+    claims = {"iss": "stockroom", "sub": "7", "aud": "stockroom-api", "exp": 4102444800}
+
+    r = run(binary, "token", "sign", "--key", str(private_path), "--alg", alg, "--claims", json.dumps(claims))
+    assert r.returncode == 0, r.stderr
+    node = subprocess.run(["node", str(NODE_JOSE), "verify", str(public_path), alg, r.stdout.strip()],
+                          capture_output=True, text=True, timeout=60)
+    assert node.returncode == 0, node.stderr
+    assert json.loads(node.stdout) == claims
+
+    node = subprocess.run(["node", str(NODE_JOSE), "sign", str(private_path), alg, json.dumps(claims)],
+                          capture_output=True, text=True, timeout=60)
+    assert node.returncode == 0, node.stderr
+    r = run(binary, "token", "verify", "--jwks", str(public_path), "--alg", alg, "--aud", "stockroom-api",
+            node.stdout.strip())
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["claims"] == claims
+
+    # Node's jose refuses what Stockroom refuses: a token signed with another key of the same kind.
+    (tmp_path / "other").mkdir()
+    _, other_private_path, _, _ = generate(binary, tmp_path / "other", alg)
+    r = run(binary, "token", "sign", "--key", str(other_private_path), "--alg", alg, "--claims", json.dumps(claims))
+    node = subprocess.run(["node", str(NODE_JOSE), "verify", str(public_path), alg, r.stdout.strip()],
+                          capture_output=True, text=True, timeout=60)
+    assert node.returncode == 1
