@@ -5,6 +5,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -15,9 +16,15 @@ namespace {
 
 constexpr std::string_view kAccessTokenType = "at+jwt";  // RFC 9068 2.1
 
-jose::VerifyPolicy MakePolicy(const jose::Key& signing_key, const AccessTokenConfig& config) {
+// Allows the algorithm of each trusted key (each key pins its own, so allowing one key's
+// algorithm lets no other key verify with it).
+jose::VerifyPolicy MakePolicy(const jose::KeySet& keys, const AccessTokenConfig& config) {
   jose::VerifyPolicy policy;
-  policy.algorithms = {signing_key.algorithm()};
+  for (const jose::Key& key : keys.keys()) {
+    if (std::find(policy.algorithms.begin(), policy.algorithms.end(), key.algorithm()) == policy.algorithms.end()) {
+      policy.algorithms.push_back(key.algorithm());
+    }
+  }
   policy.issuer = config.issuer;
   policy.audience = config.audience;
   policy.typ = std::string(kAccessTokenType);
@@ -54,7 +61,7 @@ AccessTokenService::AccessTokenService(jose::Key signing_key, jose::KeySet verif
                                        AccessTokenConfig config)
     : config_(std::move(config)),
       signer_(signing_key),
-      verifier_(verification_keys, MakePolicy(signing_key, config_)),
+      verifier_(verification_keys, MakePolicy(verification_keys, config_)),
       public_jwks_(PublicJwks(verification_keys)) {}
 
 std::int64_t AccessTokenService::Now() const {

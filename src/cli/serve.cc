@@ -7,6 +7,8 @@
 
 #include "cli/commands.h"
 #include "cli/data_dir.h"
+#include "cli/key_files.h"
+#include "stockroom/jose/json.h"
 #include "stockroom/api/health.h"
 #include "stockroom/api/routes.h"
 #include "stockroom/auth/access_tokens.h"
@@ -29,7 +31,8 @@ struct ServeOptions {
   std::string durability = "full";
   std::size_t max_connections = 1024;
   std::string jwt_alg = "HS256";
-  std::string jwt_key;  // empty: <data-dir>/signing-key.jwk
+  std::string jwt_key;   // empty: <data-dir>/signing-key.jwk
+  std::string jwt_jwks;  // more trusted verification keys, e.g. the previous key after a change
 };
 
 // "host:port" or "[v6]:port".
@@ -45,6 +48,23 @@ std::pair<std::string, std::uint16_t> ParseListen(const std::string& text) {
   }
   if (port < 0 || port > 65535) throw std::runtime_error("--listen port must be 0-65535, got '" + text + "'");
   return {host, static_cast<std::uint16_t>(port)};
+}
+
+// The keys of a JWK Set file; each must name its algorithm, and one that cannot be used is a
+// start-up error rather than a silently ignored key.
+jose::KeySet LoadVerificationKeys(const std::string& path) {
+  auto json = jose::ParseStrictJson(ReadFileOrStdin(path), jose::Errc::kJwkInvalid);
+  const boost::json::value* keys = json && json->is_object() ? json->as_object().if_contains("keys") : nullptr;
+  if (keys == nullptr || !keys->is_array()) throw std::runtime_error("--jwt-jwks " + path + ": not a JWK Set");
+  jose::KeySet set;
+  for (const boost::json::value& jwk : keys->as_array()) {
+    if (!jwk.is_object()) throw std::runtime_error("--jwt-jwks " + path + ": \"keys\" must hold JWK objects");
+    auto key = jose::Key::FromJwk(jwk.as_object());
+    if (!key) throw std::runtime_error("--jwt-jwks " + path + ": " + key.error().detail);
+    if (!key->algorithm_pinned()) throw std::runtime_error("--jwt-jwks " + path + ": every key needs its \"alg\"");
+    set.Add(std::move(*key));
+  }
+  return set;
 }
 
 // First start: with no users at all, create `admin` with STOCKROOM_ADMIN_PASSWORD or a
@@ -96,6 +116,10 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
                                                     : auth::LoadSigningKeyFile(options.jwt_key, *alg);
     jose::KeySet verification_keys;
     verification_keys.Add(signing_key);
+    if (!options.jwt_jwks.empty()) {
+      const jose::KeySet extra = LoadVerificationKeys(options.jwt_jwks);
+      for (const jose::Key& key : extra.keys()) verification_keys.Add(key);
+    }
     auth::AccessTokenConfig token_config;
     token_config.issuer = options.issuer;
     token_config.audience = options.audience;
@@ -163,6 +187,10 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
                     "Signing key file (private JWK or PKCS#8 PEM, mode 0600) instead of DATA_DIR/signing-key.jwk, "
                     "which is generated on first start")
       ->envname("STOCKROOM_JWT_KEY");
+  serve->add_option("--jwt-jwks", options->jwt_jwks,
+                    "A JWK Set file of further public keys whose tokens are accepted (each key with its \"alg\"), "
+                    "for example the previous signing key after switching keys")
+      ->envname("STOCKROOM_JWT_JWKS");
   serve->add_option("--max-connections", options->max_connections, "Simultaneous connections before 503")
       ->capture_default_str();
   serve->callback([&common, options] { SetExitCode(Serve(common, *options)); });

@@ -83,3 +83,42 @@ def test_signing_key_from_a_pem_file(binary, tmp_path):
     r = subprocess.run([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
                         "--jwt-alg", "ES256", "--jwt-key", str(pem_path)], capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and "chmod 600" in r.stderr
+
+
+def test_tokens_of_the_previous_key_stay_valid_with_jwt_jwks(binary, tmp_path):
+    # Run with an EdDSA key, then switch to a new ES256 key, trusting the old public key.
+    old = Server(binary, tmp_path / "d", ["--jwt-alg", "EdDSA"]).start()
+    try:
+        old_token = old.login()
+        old_jwks = requests.get(old.url + "/.well-known/jwks.json", timeout=10).text
+    finally:
+        old.stop()
+    (tmp_path / "old.jwks").write_text(old_jwks)
+    (tmp_path / "d" / "signing-key.jwk").rename(tmp_path / "retired.jwk")
+
+    s = Server(binary, tmp_path / "d", ["--jwt-alg", "ES256", "--jwt-jwks", str(tmp_path / "old.jwks")]).start()
+    try:
+        assert s.get(f"{API}/items", old_token).status_code == 200
+        new_token = s.login()
+        assert jwt.get_unverified_header(new_token)["alg"] == "ES256"
+        assert s.get(f"{API}/items", new_token).status_code == 200
+        assert len(requests.get(s.url + "/.well-known/jwks.json", timeout=10).json()["keys"]) == 2
+    finally:
+        s.stop()
+    # Without the old key, its tokens are refused.
+    s = Server(binary, tmp_path / "d", ["--jwt-alg", "ES256"]).start()
+    try:
+        assert s.get(f"{API}/items", old_token).status_code == 401
+    finally:
+        s.stop()
+
+
+def test_a_jwt_jwks_key_without_alg_is_a_start_up_error(binary, tmp_path):
+    jwk = json.loads(subprocess.run([binary, "keys", "generate", "--alg", "ES256"], capture_output=True,
+                                    text=True, check=True).stdout)
+    del jwk["alg"], jwk["d"]
+    (tmp_path / "k.jwks").write_text(json.dumps({"keys": [jwk]}))
+    r = subprocess.run([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
+                        "--jwt-jwks", str(tmp_path / "k.jwks")], capture_output=True, text=True, timeout=30,
+                       env=dict(os.environ, STOCKROOM_ADMIN_PASSWORD="correct-horse-battery-staple"))
+    assert r.returncode == 1 and "alg" in r.stderr
