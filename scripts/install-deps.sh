@@ -12,10 +12,12 @@ packages=(
   python3-pytest python3-requests python3-jwt python3-cryptography
   sqlite3 curl
 )
-# Optional groups, selected by argument: `bench` adds the benchmark tools.
+# Optional groups, selected by argument: `bench` adds the benchmark tools (and libjwt, the
+# library the jose benchmarks compare with), `fuzz` clang with libFuzzer.
 for group in "$@"; do
   case "$group" in
-    bench) packages+=(libbenchmark-dev wrk nginx-light) ;;
+    bench) packages+=(libbenchmark-dev wrk nginx-light libjwt-dev) ;;
+    fuzz) packages+=(clang libclang-rt-dev) ;;
     *) echo "install-deps: unknown group '$group'" >&2; exit 2 ;;
   esac
 done

@@ -58,8 +58,9 @@ std::string RandomId(std::size_t bytes) {
 }
 
 AccessTokenService::AccessTokenService(jose::Key signing_key, jose::KeySet verification_keys,
-                                       AccessTokenConfig config)
+                                       AccessTokenConfig config, const RevocationList* revocations)
     : config_(std::move(config)),
+      revocations_(revocations),
       signer_(signing_key),
       verifier_(verification_keys, MakePolicy(verification_keys, config_)),
       public_jwks_(PublicJwks(verification_keys)) {}
@@ -72,7 +73,8 @@ std::int64_t AccessTokenService::Now() const {
 }
 
 IssuedToken AccessTokenService::Issue(const User& user) const {
-  const std::int64_t now = Now();
+  std::int64_t now = Now();
+  if (revocations_ != nullptr) now = std::max(now, revocations_->TokensValidFrom(std::to_string(user.id)));
   IssuedToken issued;
   issued.token_id = RandomId();
   issued.expires_in = config_.ttl_seconds;
@@ -116,11 +118,19 @@ std::variant<Principal, AuthFailure> AccessTokenService::Authenticate(std::strin
   principal.role = *role;
   principal.token_id = std::string(*jti);
   if (const auto* username = text("preferred_username")) principal.username = std::string(*username);
-  if (const auto* exp = claims.if_contains("exp")) {
-    principal.expires_at = exp->is_int64()    ? exp->as_int64()
-                           : exp->is_uint64() ? static_cast<std::int64_t>(exp->as_uint64())
-                           : exp->is_double() ? static_cast<std::int64_t>(exp->as_double())
-                                              : 0;
+  // NumericDates are JSON numbers the verifier has range-checked (0 .. year 9999).
+  auto seconds = [&](std::string_view name) -> std::int64_t {
+    const auto* value = claims.if_contains(name);
+    if (value == nullptr) return 0;
+    return value->is_int64()    ? value->as_int64()
+           : value->is_uint64() ? static_cast<std::int64_t>(value->as_uint64())
+           : value->is_double() ? static_cast<std::int64_t>(value->as_double())
+                                : 0;
+  };
+  principal.expires_at = seconds("exp");
+  principal.issued_at = seconds("iat");
+  if (revocations_ != nullptr && revocations_->IsRevoked(principal.token_id, principal.subject, principal.issued_at)) {
+    return Failure("revoked", "the token has been revoked", "jti " + principal.token_id);
   }
   return principal;
 }

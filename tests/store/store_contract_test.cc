@@ -209,6 +209,52 @@ TEST_P(StoreContractTest, UsersAreUniqueByName) {
   EXPECT_EQ(store_->ListUsers()->size(), 1u);
 }
 
+TEST_P(StoreContractTest, UserChangesApplyOnlyWhatIsSet) {
+  auto user = store_->CreateUser({"bob", "$argon2id$old", auth::Role::kAdmin});
+  ASSERT_TRUE(user);
+  auth::UserChanges demote;
+  demote.role = auth::Role::kWarehouseStaff;
+  auto changed = store_->UpdateUser(user->id, demote);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->role, auth::Role::kWarehouseStaff);
+  EXPECT_EQ(changed->password_hash, "$argon2id$old");
+  EXPECT_FALSE(changed->disabled);
+  auth::UserChanges disable_and_reset;
+  disable_and_reset.disabled = true;
+  disable_and_reset.password_hash = "$argon2id$new";
+  ASSERT_TRUE(store_->UpdateUser(user->id, disable_and_reset));
+  auto stored = store_->FindUserById(user->id);
+  EXPECT_TRUE(stored->disabled);
+  EXPECT_EQ(stored->password_hash, "$argon2id$new");
+  EXPECT_EQ(stored->role, auth::Role::kWarehouseStaff);
+  EXPECT_EQ(store_->UpdateUser(9999, demote).error().code, Errc::kNotFound);
+}
+
+TEST_P(StoreContractTest, RevocationsPersistWidenAndExpire) {
+  using Kind = auth::Revocation::Kind;
+  ASSERT_TRUE(store_->AddRevocation({Kind::kToken, "jti-a", 0, 1000}));
+  ASSERT_TRUE(store_->AddRevocation({Kind::kToken, "jti-b", 0, 3000}));
+  ASSERT_TRUE(store_->AddRevocation({Kind::kTokensIssuedBefore, "7", 500, 2000}));
+  ASSERT_TRUE(store_->AddRevocation({Kind::kTokensIssuedBefore, "7", 400, 1500}));  // never moves back
+  store_.reset();
+  store_ = GetParam().open(dir_);
+  auto all = store_->LoadRevocations(0);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  for (const auto& entry : *all) {
+    if (entry.kind == Kind::kTokensIssuedBefore) {
+      EXPECT_EQ(entry.subject, "7");
+      EXPECT_EQ(entry.not_before, 500);
+      EXPECT_EQ(entry.expires_at, 2000);
+    }
+  }
+  auto live = store_->LoadRevocations(2500);  // jti-a and the user mark have expired
+  ASSERT_TRUE(live);
+  ASSERT_EQ(live->size(), 1u);
+  EXPECT_EQ(live->front().subject, "jti-b");
+  EXPECT_EQ(store_->LoadRevocations(0)->size(), 1u);  // the expired ones are gone for good
+}
+
 TEST_P(StoreContractTest, DataSurvivesReopening) {
   auto item = store_->CreateItem(Fields("KEEP"));
   ASSERT_TRUE(item);

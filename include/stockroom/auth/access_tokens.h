@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "stockroom/auth/authenticator.h"
+#include "stockroom/auth/revocation.h"
 #include "stockroom/auth/user.h"
 #include "stockroom/jose/jwt.h"
 #include "stockroom/jose/key.h"
@@ -32,13 +33,17 @@ struct IssuedToken {
 class AccessTokenService final : public TokenAuthenticator {
  public:
   // `signing_key` signs new tokens; `verification_keys` (which must include it) verify.
-  AccessTokenService(jose::Key signing_key, jose::KeySet verification_keys, AccessTokenConfig config);
+  // `revocations`, when given, must outlive the service; tokens it names are refused.
+  AccessTokenService(jose::Key signing_key, jose::KeySet verification_keys, AccessTokenConfig config,
+                     const RevocationList* revocations = nullptr);
 
-  // A token for `user` valid from now for config.ttl_seconds.
+  // A token for `user` valid from now for config.ttl_seconds. Its iat is never before the
+  // user's revocation mark, so a token issued right after a password or role change (in the
+  // same second) is not caught by that change.
   IssuedToken Issue(const User& user) const;
 
-  // Valid when signature, alg, typ "at+jwt", iss, aud, exp/nbf/iat (with leeway) hold and
-  // the claims sub, role, jti, exp are present and well-typed.
+  // Valid when signature, alg, typ "at+jwt", iss, aud, exp/nbf/iat (with leeway) hold, the
+  // claims sub, role, jti, exp are present and well-typed, and the token is not revoked.
   std::variant<Principal, AuthFailure> Authenticate(std::string_view token) const override;
 
   // The JWK Set (RFC 7517 s.5) of the public verification keys, serialized: what another
@@ -46,10 +51,13 @@ class AccessTokenService final : public TokenAuthenticator {
   // is {"keys":[]}.
   const std::string& public_jwks() const { return public_jwks_; }
 
- private:
+  const AccessTokenConfig& config() const { return config_; }
+  // Unix seconds by the configured clock.
   std::int64_t Now() const;
 
+ private:
   AccessTokenConfig config_;
+  const RevocationList* revocations_;
   jose::Signer signer_;
   jose::Verifier verifier_;
   std::string public_jwks_;

@@ -14,6 +14,7 @@ struct Principal {
   Role role = Role::kWarehouseStaff;
   std::string token_id;        // `jti`
   std::int64_t expires_at = 0;  // `exp`, unix seconds
+  std::int64_t issued_at = 0;   // `iat`, unix seconds
 };
 
 }  // namespace stockroom::auth

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "stockroom/auth/permissions.h"
@@ -16,6 +17,13 @@ struct User {
   bool disabled = false;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+};
+
+// What an admin (or the user, for the password) may change; unset members stay as they are.
+struct UserChanges {
+  std::optional<Role> role;
+  std::optional<bool> disabled;
+  std::optional<std::string> password_hash;
 };
 
 struct NewUser {

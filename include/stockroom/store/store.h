@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stockroom/auth/revocation.h"
 #include "stockroom/auth/user.h"
 #include "stockroom/inventory/item.h"
 
@@ -71,6 +72,14 @@ class Store {
   virtual Result<auth::User> FindUserByName(std::string_view username) = 0;
   virtual Result<auth::User> FindUserById(std::int64_t id) = 0;
   virtual Result<std::vector<auth::User>> ListUsers() = 0;
+  // Applies `changes`; kNotFound when there is no such user. Returns the user as stored.
+  virtual Result<auth::User> UpdateUser(std::int64_t id, const auth::UserChanges& changes) = 0;
+
+  // Durable token revocations (auth/revocation.h). Adding an entry for a kind and subject that
+  // exists keeps the later not_before and expires_at.
+  virtual Result<void> AddRevocation(const auth::Revocation& revocation) = 0;
+  // Every entry whose expires_at is not before `now`; deletes the others.
+  virtual Result<std::vector<auth::Revocation>> LoadRevocations(std::int64_t now) = 0;
 };
 
 }  // namespace stockroom::store

@@ -43,6 +43,15 @@ CREATE TABLE items (
 );
 CREATE INDEX items_live_category ON items (category, id) WHERE deleted_at_ms IS NULL;
 )sql"},
+    Migration{2, R"sql(
+CREATE TABLE revocations (
+  kind       TEXT NOT NULL CHECK (kind IN ('token', 'tokens_issued_before')),
+  subject    TEXT NOT NULL,
+  not_before INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, subject)
+);
+)sql"},
 };
 
 }  // namespace

@@ -320,7 +320,80 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<auth::User> UpdateUser(std::int64_t id, const auth::UserChanges& changes) override {
+    try {
+      Lease lease(*this);
+      WriteTransaction transaction(*lease);
+      Statement query = lease->Prepare(fmt::format("SELECT {} FROM users WHERE id = ?1", kUserColumns));
+      query.Bind(1, id);
+      if (!query.Step()) return Error{Errc::kNotFound, "no such user"};
+      auth::User user = ReadUser(query);
+      if (changes.role) user.role = *changes.role;
+      if (changes.disabled) user.disabled = *changes.disabled;
+      if (changes.password_hash) user.password_hash = *changes.password_hash;
+      user.updated_at_ms = NowMs();
+      lease->Prepare("UPDATE users SET role = ?2, disabled = ?3, password_hash = ?4, updated_at_ms = ?5 WHERE id = ?1")
+          .Bind(1, id)
+          .Bind(2, auth::RoleName(user.role))
+          .Bind(3, std::int64_t{user.disabled ? 1 : 0})
+          .Bind(4, user.password_hash)
+          .Bind(5, user.updated_at_ms)
+          .Run();
+      transaction.Commit();
+      return user;
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<void> AddRevocation(const auth::Revocation& revocation) override {
+    try {
+      Lease lease(*this);
+      lease->Prepare(
+               "INSERT INTO revocations (kind, subject, not_before, expires_at) VALUES (?1, ?2, ?3, ?4) "
+               "ON CONFLICT (kind, subject) DO UPDATE SET not_before = MAX(not_before, excluded.not_before), "
+               "expires_at = MAX(expires_at, excluded.expires_at)")
+          .Bind(1, RevocationKindName(revocation.kind))
+          .Bind(2, revocation.subject)
+          .Bind(3, revocation.not_before)
+          .Bind(4, revocation.expires_at)
+          .Run();
+      return {};
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<std::vector<auth::Revocation>> LoadRevocations(std::int64_t now) override {
+    try {
+      Lease lease(*this);
+      lease->Prepare("DELETE FROM revocations WHERE expires_at < ?1").Bind(1, now).Run();
+      Statement query = lease->Prepare("SELECT kind, subject, not_before, expires_at FROM revocations");
+      std::vector<auth::Revocation> entries;
+      while (query.Step()) {
+        auth::Revocation entry;
+        entry.kind = query.Text(0) == "token" ? auth::Revocation::Kind::kToken
+                                              : auth::Revocation::Kind::kTokensIssuedBefore;
+        entry.subject = query.Text(1);
+        entry.not_before = query.Int(2);
+        entry.expires_at = query.Int(3);
+        entries.push_back(std::move(entry));
+      }
+      return entries;
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
  private:
+  static const char* RevocationKindName(auth::Revocation::Kind kind) {
+    switch (kind) {
+      case auth::Revocation::Kind::kToken: return "token";
+      case auth::Revocation::Kind::kTokensIssuedBefore: return "tokens_issued_before";
+    }
+    return "";
+  }
+
   // Borrows one pooled connection for the lifetime of the lease.
   class Lease {
    public:

@@ -1,0 +1,134 @@
+// Writes the seed corpora of the fuzz targets: valid and invalid tokens for verify_fuzzer
+// (signed with the fixed keys of fuzz_keys.h) and JWKs for jwk_fuzzer.
+// Usage: make_corpus DIR  (writes DIR/verify/* and DIR/jwk/*; existing files are replaced).
+// ES256 signatures are randomized, so a rerun changes those seeds but not their meaning.
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "fuzz_keys.h"
+#include "stockroom/jose/base64url.h"
+#include "stockroom/jose/jwt.h"
+#include "stockroom/jose/key.h"
+
+namespace stockroom::fuzz {
+namespace {
+
+namespace fs = std::filesystem;
+using jose::Algorithm;
+
+void Write(const fs::path& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) {
+    std::fprintf(stderr, "make_corpus: cannot write %s\n", path.c_str());
+    std::exit(1);
+  }
+}
+
+// A typical access token's claims, valid at kNow.
+boost::json::object Claims() {
+  return {{"iss", "stockroom"},  {"sub", "42"},          {"aud", "stockroom-api"},
+          {"iat", kNow - 60},    {"nbf", kNow - 60},     {"exp", kNow + 3540},
+          {"jti", "fuzz-seed-1"}, {"role", "warehouse_staff"}, {"preferred_username", "erika"}};
+}
+
+// A token with exactly this header and claims, signed by `key` with its own algorithm.
+std::string HandMade(const jose::Key& key, const boost::json::object& header, const boost::json::object& claims) {
+  std::string token =
+      jose::Base64UrlEncode(boost::json::serialize(header)) + "." + jose::Base64UrlEncode(boost::json::serialize(claims));
+  token += "." + jose::Base64UrlEncode(key.Sign(key.algorithm(), token).value());
+  return token;
+}
+
+void WriteVerifySeeds(const fs::path& dir) {
+  const jose::Key hs256 = FixedKey(kHs256Jwk);
+  const jose::Key es256 = FixedKey(kEs256Jwk);
+  const jose::Key ed25519 = FixedKey(kEd25519Jwk);
+  const boost::json::object claims = Claims();
+  const boost::json::object hs_header = {{"alg", "HS256"}, {"typ", "at+jwt"}, {"kid", "fuzz-hs256"}};
+
+  const std::string valid_hs256 = jose::Signer(hs256).Sign(claims, "at+jwt");
+  Write(dir / "valid-hs256", valid_hs256);
+  Write(dir / "valid-es256", jose::Signer(es256).Sign(claims, "at+jwt"));
+  Write(dir / "valid-eddsa", jose::Signer(ed25519).Sign(claims, "at+jwt"));
+
+  // The first signature character changed: still canonical base64url, wrong MAC.
+  std::string forged = valid_hs256;
+  const std::size_t sig = forged.rfind('.') + 1;
+  forged[sig] = forged[sig] == 'A' ? 'B' : 'A';
+  Write(dir / "bad-signature-hs256", forged);
+
+  boost::json::object expired = claims;
+  expired["iat"] = kNow - 7200;
+  expired["nbf"] = kNow - 7200;
+  expired["exp"] = kNow - 3600;
+  Write(dir / "expired-hs256", jose::Signer(hs256).Sign(expired, "at+jwt"));
+
+  boost::json::object other_audience = claims;
+  other_audience["aud"] = boost::json::array{"billing", "reports"};
+  Write(dir / "aud-array-mismatch-hs256", HandMade(hs256, hs_header, other_audience));
+
+  boost::json::object unknown_kid = hs_header;
+  unknown_kid["kid"] = "nobody";
+  Write(dir / "kid-unknown-hs256", HandMade(hs256, unknown_kid, claims));
+
+  boost::json::object crit = hs_header;
+  crit["crit"] = boost::json::array{"exp"};
+  Write(dir / "crit-hs256", HandMade(hs256, crit, claims));
+
+  Write(dir / "alg-none", jose::Base64UrlEncode(R"({"alg":"none","typ":"at+jwt"})") + "." +
+                              jose::Base64UrlEncode(boost::json::serialize(claims)) + ".");
+  Write(dir / "two-segments", valid_hs256.substr(0, valid_hs256.rfind('.')));
+  Write(dir / "padded-base64", jose::Base64UrlEncode(R"({"alg":"HS256"})") + "=.e30.AAAA");
+
+  // verify_fuzzer signs "header\npayload" itself (VerifyAsSignedJson).
+  Write(dir / "json-valid-hs256", boost::json::serialize(hs_header) + "\n" + boost::json::serialize(claims));
+  Write(dir / "json-escaped-claims", R"({"alg":"HS256","typ":"application/AT+JWT"})"
+                                     "\n"
+                                     R"({"iss":"stock\u0072oom","sub":"4\u0032","aud":["x","stockroom-api"],)"
+                                     R"("iat":1.75e9,"exp":17500036E2,"jti":"\ud83d\ude00","role":null})");
+}
+
+void WriteJwkSeeds(const fs::path& dir) {
+  Write(dir / "oct-hs256.json", kHs256Jwk);
+  Write(dir / "ec-p256-private.json", kEs256Jwk);
+  Write(dir / "okp-ed25519-private.json", kEd25519Jwk);
+  const jose::Key rsa = jose::Key::Generate(Algorithm::kRS256, "seed-rsa").value();
+  Write(dir / "rsa-2048-public.json", boost::json::serialize(rsa.ToJwk(/*include_private=*/false)));
+  Write(dir / "rsa-2048-private.json", boost::json::serialize(rsa.ToJwk(/*include_private=*/true)));
+  const jose::Key es384 = jose::Key::Generate(Algorithm::kES384, "seed-es384").value();
+  boost::json::object es384_public = es384.ToJwk(/*include_private=*/false);
+  es384_public.erase("alg");  // no alg: the curve decides
+  es384_public["key_ops"] = boost::json::array{"verify"};
+  Write(dir / "ec-p384-public-no-alg.json", boost::json::serialize(es384_public));
+  const jose::Key hs512 = jose::Key::Generate(Algorithm::kHS512, "seed-hs512").value();
+  Write(dir / "jwks.json", boost::json::serialize(boost::json::object{
+                               {"keys", boost::json::array{hs512.ToJwk(/*include_private=*/true),
+                                                           es384.ToJwk(/*include_private=*/false),
+                                                           boost::json::object{{"kty", "oct"}, {"k", "c2hvcnQ"}}}}}));
+}
+
+}  // namespace
+}  // namespace stockroom::fuzz
+
+int main(int argc, char** argv) {
+  namespace fs = std::filesystem;
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s CORPUS_DIR\n", argv[0]);
+    return 2;
+  }
+  const fs::path root = argv[1];
+  fs::create_directories(root / "verify");
+  fs::create_directories(root / "jwk");
+  stockroom::fuzz::WriteVerifySeeds(root / "verify");
+  stockroom::fuzz::WriteJwkSeeds(root / "jwk");
+  return 0;
+}

@@ -1,0 +1,55 @@
+// Revocation of access tokens before they expire, checked on every request without a database
+// round trip: an in-memory deny-list of token ids and of per-user "tokens issued before T"
+// marks. Entries are forgotten once every token they name has expired, so the list stays as
+// small as the set of revoked-but-unexpired tokens. Persistence is the caller's (api/ writes
+// each entry to the store before adding it here; cli/ loads them at start).
+// Thread-safe: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace stockroom::auth {
+
+struct Revocation {
+  enum class Kind {
+    kToken,             // the access token whose jti is `subject`
+    kTokensIssuedBefore,  // every token of user `subject` (decimal id) with iat < not_before
+  };
+  Kind kind = Kind::kToken;
+  std::string subject;
+  std::int64_t not_before = 0;  // kTokensIssuedBefore only; unix seconds
+  std::int64_t expires_at = 0;  // unix seconds after which no token it names can be valid
+};
+
+class RevocationList {
+ public:
+  // Adds (or, for the same kind and subject, widens) an entry.
+  void Add(const Revocation& revocation);
+
+  // True when the token with id `jti`, issued to `subject` at `issued_at`, is revoked.
+  bool IsRevoked(std::string_view jti, std::string_view subject, std::int64_t issued_at) const;
+
+  // The earliest iat a new token of `subject` may carry to be valid: 0 when no mark exists.
+  std::int64_t TokensValidFrom(std::string_view subject) const;
+
+  // Drops the entries whose expires_at is before `now`; returns how many were dropped.
+  std::size_t Forget(std::int64_t now);
+
+  std::size_t size() const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, std::int64_t> tokens_;  // jti -> expires_at
+  struct UserMark {
+    std::int64_t not_before;
+    std::int64_t expires_at;
+  };
+  std::unordered_map<std::string, UserMark> users_;  // user id -> mark
+};
+
+}  // namespace stockroom::auth

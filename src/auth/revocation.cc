@@ -1,0 +1,54 @@
+#include "stockroom/auth/revocation.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace stockroom::auth {
+
+void RevocationList::Add(const Revocation& revocation) {
+  std::unique_lock lock(mutex_);
+  switch (revocation.kind) {
+    case Revocation::Kind::kToken: {
+      auto [it, inserted] = tokens_.emplace(revocation.subject, revocation.expires_at);
+      if (!inserted) it->second = std::max(it->second, revocation.expires_at);
+      break;
+    }
+    case Revocation::Kind::kTokensIssuedBefore: {
+      auto [it, inserted] = users_.emplace(revocation.subject, UserMark{revocation.not_before, revocation.expires_at});
+      if (!inserted) {
+        it->second.not_before = std::max(it->second.not_before, revocation.not_before);
+        it->second.expires_at = std::max(it->second.expires_at, revocation.expires_at);
+      }
+      break;
+    }
+  }
+}
+
+bool RevocationList::IsRevoked(std::string_view jti, std::string_view subject, std::int64_t issued_at) const {
+  std::shared_lock lock(mutex_);
+  if (!tokens_.empty() && tokens_.contains(std::string(jti))) return true;
+  if (users_.empty()) return false;
+  auto mark = users_.find(std::string(subject));
+  return mark != users_.end() && issued_at < mark->second.not_before;
+}
+
+std::int64_t RevocationList::TokensValidFrom(std::string_view subject) const {
+  std::shared_lock lock(mutex_);
+  auto mark = users_.find(std::string(subject));
+  return mark == users_.end() ? 0 : mark->second.not_before;
+}
+
+std::size_t RevocationList::Forget(std::int64_t now) {
+  std::unique_lock lock(mutex_);
+  const std::size_t before = tokens_.size() + users_.size();
+  std::erase_if(tokens_, [now](const auto& entry) { return entry.second < now; });
+  std::erase_if(users_, [now](const auto& entry) { return entry.second.expires_at < now; });
+  return before - tokens_.size() - users_.size();
+}
+
+std::size_t RevocationList::size() const {
+  std::shared_lock lock(mutex_);
+  return tokens_.size() + users_.size();
+}
+
+}  // namespace stockroom::auth
