@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include "json_io.h"
+#include "revoke.h"
+#include "stockroom/http/log.h"
 #include "stockroom/api/routes.h"
 
 namespace stockroom::api {
@@ -67,6 +69,86 @@ Response CreateUser(const Services& services, Context& context) {
   return response;
 }
 
+std::optional<std::int64_t> UserIdParam(const Context& context) { return ParsePositiveId(context.params.Get("id")); }
+
+Response GetUser(const Services& services, Context& context) {
+  auto id = UserIdParam(context);
+  if (!id) return http::MakeProblem(404, "not-found", "no such user");
+  auto user = services.store.FindUserById(*id);
+  if (!user) return StoreProblem(user.error(), "user");
+  return JsonResponse(200, UserToJson(*user));
+}
+
+// True when some active admin other than `user_id` exists.
+store::Result<bool> AnotherActiveAdmin(const Services& services, std::int64_t user_id) {
+  auto users = services.store.ListUsers();
+  if (!users) return users.error();
+  for (const auth::User& user : *users) {
+    if (user.id != user_id && user.role == auth::Role::kAdmin && !user.disabled) return true;
+  }
+  return false;
+}
+
+// PATCH /users/{id} {role?, disabled?, password?} (admin). Any change revokes every token the
+// user holds, so a demoted or disabled user loses access on the very next request.
+Response PatchUser(const Services& services, Context& context) {
+  auto id = UserIdParam(context);
+  if (!id) return http::MakeProblem(404, "not-found", "no such user");
+  boost::json::object body;
+  if (auto problem = ParseObjectBody(context.request, BodyType::kJsonOrMergePatch, body)) return std::move(*problem);
+  auto user = services.store.FindUserById(*id);
+  if (!user) return StoreProblem(user.error(), "user");
+
+  std::vector<http::FieldError> errors;
+  auth::UserChanges changes;
+  for (const auto& member : body) {
+    const std::string_view name = member.key();
+    const auto& value = member.value();
+    if (name == "role") {
+      auto role = value.is_string() ? auth::RoleFromName(value.as_string()) : std::nullopt;
+      if (role) changes.role = *role;
+      else errors.push_back({"role", "must be admin or warehouse_staff"});
+    } else if (name == "disabled") {
+      if (value.is_bool()) changes.disabled = value.as_bool();
+      else errors.push_back({"disabled", fmt::format("must be true or false, not {}", JsonTypeName(value))});
+    } else if (name == "password") {
+      if (!value.is_string()) {
+        errors.push_back({"password", fmt::format("must be a string, not {}", JsonTypeName(value))});
+      } else if (auto problem = auth::CheckNewPassword(user->username, value.as_string())) {
+        errors.push_back({"password", *problem});
+      } else {
+        changes.password_hash = services.passwords.Hash(value.as_string());
+      }
+    } else if (name == "id" || name == "username" || name == "created_at" || name == "updated_at") {
+      errors.push_back({std::string(name), "is read-only"});
+    } else {
+      errors.push_back({std::string(name), "is not a user field (role, disabled, password)"});
+    }
+  }
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+
+  const bool loses_admin = user->role == auth::Role::kAdmin && !user->disabled &&
+                           ((changes.role && *changes.role != auth::Role::kAdmin) || changes.disabled.value_or(false));
+  if (loses_admin) {
+    auto another = AnotherActiveAdmin(services, user->id);
+    if (!another) return StoreProblem(another.error(), "users");
+    if (!*another) {
+      return http::MakeProblem(409, "last-admin", "this is the last active admin; make another admin first",
+                               {{changes.role ? "role" : "disabled", "would leave no active admin"}});
+    }
+  }
+  const bool changed = (changes.role && *changes.role != user->role) ||
+                       (changes.disabled && *changes.disabled != user->disabled) || changes.password_hash;
+  if (!changed) return JsonResponse(200, UserToJson(*user));
+  auto updated = services.store.UpdateUser(user->id, changes);
+  if (!updated) return StoreProblem(updated.error(), "user");
+  if (auto problem = RevokeUserTokens(services, user->id)) return std::move(*problem);
+  http::Log(http::LogLevel::kInfo, "user changed",
+            {{"sub", context.principal->subject}, {"user_id", user->id}, {"role", auth::RoleName(updated->role)},
+             {"disabled", updated->disabled}, {"password_reset", changes.password_hash.has_value()}});
+  return JsonResponse(200, UserToJson(*updated));
+}
+
 }  // namespace
 
 void AddUserRoutes(http::Router& router, const Services& services) {
@@ -74,6 +156,10 @@ void AddUserRoutes(http::Router& router, const Services& services) {
              http::Pool::kDatabase, [&services](Context& context) { return ListUsers(services, context); });
   router.Add(http::Method::kPost, "/api/v1/users", http::Access::Requires(auth::Permission::kManageUsers),
              http::Pool::kHashing, [&services](Context& context) { return CreateUser(services, context); });
+  router.Add(http::Method::kGet, "/api/v1/users/{id}", http::Access::Requires(auth::Permission::kManageUsers),
+             http::Pool::kDatabase, [&services](Context& context) { return GetUser(services, context); });
+  router.Add(http::Method::kPatch, "/api/v1/users/{id}", http::Access::Requires(auth::Permission::kManageUsers),
+             http::Pool::kHashing, [&services](Context& context) { return PatchUser(services, context); });
 }
 
 void AddRoutes(http::Router& router, const Services& services) {

@@ -1,6 +1,7 @@
 // `stockroom serve`: opens the data directory, bootstraps the first admin, serves HTTP.
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -125,12 +126,20 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     token_config.audience = options.audience;
     token_config.ttl_seconds = options.token_ttl;
     token_config.leeway_seconds = options.token_leeway;
-    auth::AccessTokenService tokens(signing_key, std::move(verification_keys), token_config);
+    auth::RevocationList revocations;
+    {
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+      auto stored = store->LoadRevocations(now);
+      if (!stored) throw std::runtime_error("cannot read revocations: " + stored.error().detail);
+      for (const auth::Revocation& revocation : *stored) revocations.Add(revocation);
+    }
+    auth::AccessTokenService tokens(signing_key, std::move(verification_keys), token_config, &revocations);
 
     http::Router router;
     api::AddHealthRoutes(router, [&store] { return store->Ping(); });
     api::AddJwksRoute(router, tokens.public_jwks());
-    api::Services services{*store, passwords, tokens};
+    api::Services services{*store, passwords, tokens, revocations};
     api::AddRoutes(router, services);
 
     http::ServerConfig config;

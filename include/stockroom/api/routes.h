@@ -3,6 +3,7 @@
 
 #include "stockroom/auth/access_tokens.h"
 #include "stockroom/auth/password.h"
+#include "stockroom/auth/revocation.h"
 #include "stockroom/http/router.h"
 #include "stockroom/store/store.h"
 
@@ -13,6 +14,7 @@ struct Services {
   store::Store& store;
   const auth::PasswordHasher& passwords;
   const auth::AccessTokenService& tokens;
+  auth::RevocationList& revocations;  // the one AccessTokenService checks
 };
 
 void AddRoutes(http::Router& router, const Services& services);

@@ -1,0 +1,36 @@
+#include "revoke.h"
+
+#include "json_io.h"
+
+namespace stockroom::api {
+
+std::optional<http::Response> Revoke(const Services& services, const auth::Revocation& revocation) {
+  if (auto stored = services.store.AddRevocation(revocation); !stored) return StoreProblem(stored.error(), "revocation");
+  services.revocations.Add(revocation);
+  services.revocations.Forget(services.tokens.Now());  // keeps the list as small as the live revocations
+  return std::nullopt;
+}
+
+std::optional<http::Response> RevokeUserTokens(const Services& services, std::int64_t user_id) {
+  const auto& config = services.tokens.config();
+  const std::int64_t now = services.tokens.Now();
+  auth::Revocation revocation;
+  revocation.kind = auth::Revocation::Kind::kTokensIssuedBefore;
+  revocation.subject = std::to_string(user_id);
+  // iat has one-second resolution: every token issued in this second is caught too, and new
+  // ones are issued with iat = now + 1 (AccessTokenService::Issue).
+  revocation.not_before = now + 1;
+  // The last token this can refuse was issued at now and expires at now + ttl (+ leeway).
+  revocation.expires_at = now + 1 + config.ttl_seconds + config.leeway_seconds;
+  return Revoke(services, revocation);
+}
+
+std::optional<http::Response> RevokeToken(const Services& services, std::string jti, std::int64_t expires_at) {
+  auth::Revocation revocation;
+  revocation.kind = auth::Revocation::Kind::kToken;
+  revocation.subject = std::move(jti);
+  revocation.expires_at = expires_at + services.tokens.config().leeway_seconds;
+  return Revoke(services, revocation);
+}
+
+}  // namespace stockroom::api
