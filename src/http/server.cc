@@ -67,6 +67,37 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::strin
   return request;
 }
 
+// Errors that mean the client went away or stalled, not that it sent something malformed.
+bool ClientGone(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+         ec == asio::error::connection_reset || ec == asio::error::eof || ec == bhttp::error::partial_message;
+}
+
+// Message framing that would let two parties disagree about where a request ends (request
+// smuggling) or that HTTP/1.1 forbids. RFC 9112 6.1: a Transfer-Encoding whose final coding is
+// not chunked is 400; we decode no other coding, so anything but exactly "chunked" is refused
+// (501 when it ends in chunked). RFC 9112 3.2: HTTP/1.1 needs exactly one Host.
+std::optional<Response> CheckFraming(const bhttp::request<bhttp::string_body>& message) {
+  const auto te = message.find(bhttp::field::transfer_encoding);
+  if (te != message.end()) {
+    std::string value(te->value());
+    for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool more = std::next(te) != message.end() && std::next(te)->name() == bhttp::field::transfer_encoding;
+    if (value != "chunked" || more || message.count(bhttp::field::transfer_encoding) != 1) {
+      const auto comma = value.rfind(',');
+      std::string_view last = std::string_view(value).substr(comma == std::string::npos ? 0 : comma + 1);
+      while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+      const bool ends_chunked = last == "chunked";
+      return ends_chunked ? MakeProblem(501, "unsupported-transfer-coding", "only Transfer-Encoding: chunked is supported")
+                          : MakeProblem(400, "malformed-request", "Transfer-Encoding must end with chunked");
+    }
+  }
+  if (message.version() >= 11 && message.count(bhttp::field::host) != 1) {
+    return MakeProblem(400, "malformed-request", "an HTTP/1.1 request needs exactly one Host header");
+  }
+  return std::nullopt;
+}
+
 // After refusing a request whose body was not read (413, 400), the client may still be
 // sending it; closing a socket with unread input makes the kernel send RST, which can destroy
 // the refusal before the client reads it. So: end our side, then discard input until the
@@ -260,12 +291,10 @@ awaitable<void> Server::Impl::RunConnection(std::shared_ptr<Connection> connecti
       early = MakeProblem(413, "body-too-large",
                           fmt::format("request body exceeds {} bytes", limits.max_body_bytes));
     } else if (read_ec) {
-      bool client_gone = read_ec == bhttp::error::end_of_stream || read_ec == beast::error::timeout ||
-                         read_ec == asio::error::operation_aborted ||
-                         read_ec == asio::error::connection_reset || read_ec == asio::error::eof ||
-                         read_ec == bhttp::error::partial_message;
-      if (client_gone) break;
+      if (ClientGone(read_ec)) break;
       early = MakeProblem(400, "malformed-request", fmt::format("malformed HTTP request: {}", read_ec.message()));
+    } else if (auto framing = CheckFraming(parser.get())) {
+      early = std::move(*framing);
     } else if (auto length = parser.content_length();
                length && *length > limits.max_body_bytes) {
       early = MakeProblem(413, "body-too-large",
@@ -285,8 +314,10 @@ awaitable<void> Server::Impl::RunConnection(std::shared_ptr<Connection> connecti
       if (body_ec == bhttp::error::body_limit) {
         early = MakeProblem(413, "body-too-large",
                             fmt::format("request body exceeds {} bytes", limits.max_body_bytes));
-      } else if (body_ec) {
+      } else if (body_ec && ClientGone(body_ec)) {
         break;
+      } else if (body_ec) {  // a malformed chunk size, chunk extension or trailer
+        early = MakeProblem(400, "malformed-request", fmt::format("malformed request body: {}", body_ec.message()));
       }
     }
     bool keep_alive = false;

@@ -82,10 +82,13 @@ std::optional<std::string> CheckText(std::string_view text, size_t max, bool all
   auto length = Utf8Length(text);
   if (!length) return "must be valid UTF-8";
   if (*length > max) return "must be at most " + std::to_string(max) + " characters";
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      if (c == '\t' || (allow_newlines && (c == '\n' || c == '\r'))) continue;
+  // Control characters are C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F, in UTF-8 the byte
+  // pairs C2 80 to C2 9F). Multi-line text may hold tab, line feed and carriage return.
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char u = static_cast<unsigned char>(text[i]);
+    const bool c1 = u == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f;
+    if (u < 0x20 || u == 0x7f || c1) {
+      if (allow_newlines && (u == '\t' || u == '\n' || u == '\r')) continue;
       return allow_newlines ? "must not contain control characters other than tab and newline"
                             : "must not contain control characters";
     }

@@ -33,6 +33,13 @@ TEST(ItemTest, TextRejectsInvalidUtf8AndControlCharacters) {
   EXPECT_FALSE(CheckText("line one\nline two", 100, true));
   EXPECT_TRUE(CheckText("line one\nline two", 100, false));
   EXPECT_FALSE(CheckText("ï¿½", 10, false));
+  // Tab only in multi-line text; C1 controls (U+0080-U+009F) and DEL nowhere.
+  EXPECT_TRUE(CheckText("a\tb", 10, false));
+  EXPECT_FALSE(CheckText("a\tb", 10, true));
+  EXPECT_TRUE(CheckText("a\xc2\x85" "b", 10, true));  // U+0085 NEXT LINE
+  EXPECT_TRUE(CheckText("a\xc2\x9f", 10, false));
+  EXPECT_TRUE(CheckText("a\x7f", 10, true));
+  EXPECT_FALSE(CheckText("\xc2\xa0\xc2\xbf", 10, false));  // U+00A0, U+00BF are text
 }
 
 TEST(ItemTest, Utf8LengthCountsCodePoints) {
