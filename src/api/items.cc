@@ -58,6 +58,7 @@ store::ItemQuery ParseListQuery(std::string_view query_text, std::vector<http::F
     const std::string value = param.has_value ? param.value.decode(decoding) : std::string();
     if (key == "q") {
       if (value.size() > kMaxQueryText) errors.push_back({"q", "must be at most 200 bytes"});
+      else if (inventory::CheckText(value, kMaxQueryText, false)) errors.push_back({"q", "must be UTF-8 text without control characters"});
       else if (!value.empty()) query.text = value;
     } else if (key == "category") {
       query.category = value;

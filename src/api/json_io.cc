@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "stockroom/http/log.h"
+#include "stockroom/jose/json.h"
 
 namespace stockroom::api {
 namespace {
@@ -45,7 +46,13 @@ std::optional<http::Response> ParseObjectBody(const http::Request& request, Body
     return http::MakeProblem(400, "malformed-json",
                              fmt::format("the body must be a JSON object, not {}", JsonTypeName(value)));
   }
-  out = std::move(value.as_object());
+  // Boost.JSON keeps the last of repeated member names, so {"role":"admin","role":"x"} would
+  // mean one thing to a proxy or audit that reads the first and another to us: refuse it.
+  auto strict = jose::ParseStrictJson(request.body, jose::Errc::kPayloadJson);
+  if (!strict) {
+    return http::MakeProblem(400, "malformed-json", fmt::format("the body is not strict JSON: {}", strict.error().detail));
+  }
+  out = std::move(strict->as_object());
   return std::nullopt;
 }
 
@@ -58,12 +65,20 @@ http::Response JsonResponse(int status, const boost::json::value& body) {
 }
 
 http::Response ValidationProblem(std::vector<http::FieldError> errors) {
+  // Bounded answer to any body: at most kMaxReportedErrors fields, names cut to 64 bytes.
+  constexpr std::size_t kMaxReportedErrors = 20;
+  const std::size_t total = errors.size();
+  if (errors.size() > kMaxReportedErrors) errors.resize(kMaxReportedErrors);
+  for (auto& error : errors) {
+    if (error.field.size() > 64) error.field = error.field.substr(0, 61) + "...";
+  }
   std::string detail = "invalid ";
   for (size_t i = 0; i < errors.size(); ++i) {
     if (i) detail += ", ";
     detail += errors[i].field;
   }
-  if (errors.size() == 1) detail += ": " + errors.front().detail;
+  if (total > errors.size()) detail += fmt::format(" and {} more", total - errors.size());
+  if (total == 1) detail += ": " + errors.front().detail;
   return http::MakeProblem(422, "validation", detail, errors);
 }
 

@@ -1,4 +1,6 @@
 // stockroom <command>: the command-line entry point. Parses options, then calls the libraries.
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
@@ -6,6 +8,9 @@
 #include "cli/commands.h"
 
 int main(int argc, char** argv) {
+  // Everything Stockroom creates (database, WAL, keys) holds password hashes or secrets:
+  // readable by its owner only, whatever the caller's umask.
+  ::umask(077);
   CLI::App app{"Stockroom: inventory service for manufacturing plants"};
   app.require_subcommand(1);
   app.fallthrough();

@@ -28,7 +28,10 @@ Decimal::ParseResult Decimal::Parse(std::string_view text) {
     result.error = ParseError::kTooManyFractionDigits;
     return result;
   }
-  while (integer.size() > 1 && integer.front() == '0') integer.remove_prefix(1);
+  if (integer.size() > 1 && integer.front() == '0') {
+    result.error = ParseError::kLeadingZeros;
+    return result;
+  }
   if (integer.size() > static_cast<size_t>(kMaxIntegerDigits)) {
     result.error = ParseError::kTooLarge;
     return result;
@@ -68,6 +71,8 @@ std::string_view ParseErrorMessage(Decimal::ParseError error) {
       return "must not be empty";
     case Decimal::ParseError::kSyntax:
       return "must be a decimal string of plain digits with an optional fraction, like \"12.5\"";
+    case Decimal::ParseError::kLeadingZeros:
+      return "must not have leading zeros";
     case Decimal::ParseError::kTooManyFractionDigits:
       return "must have at most 6 fraction digits";
     case Decimal::ParseError::kTooLarge:

@@ -74,6 +74,13 @@ def test_signing_key_file_is_private(server):
     assert mode == 0o600
 
 
+def test_database_files_are_private(server):
+    server.login()  # something written, so the WAL exists
+    for path in server.data_dir.iterdir():
+        if path.name.startswith("stockroom.db"):
+            assert path.stat().st_mode & 0o077 == 0, path
+
+
 def test_secret_never_appears_in_logs(server):
     server.login()
     _, jwk = server.secret()

@@ -130,7 +130,7 @@ def test_filters(shared_server, loaded):
 @pytest.mark.parametrize("params,field", [
     ({"limit": "0"}, "limit"), ({"limit": "501"}, "limit"), ({"limit": "ten"}, "limit"),
     ({"kind": "gadget"}, "kind"), ({"below_reorder": "maybe"}, "below_reorder"),
-    ({"cursor": "garbage!"}, "cursor"),
+    ({"cursor": "garbage!"}, "cursor"), ({"q": "\x00"}, "q"), ({"q": "a\x1fb"}, "q"),
 ])
 def test_bad_list_parameters_are_422(shared_server, params, field):
     r = shared_server.get(f"{API}/items", shared_server.login(), params=params)
@@ -188,6 +188,12 @@ BAD_BODIES = [
     ({"quantity": "1e3"}, "quantity"),
     ({"quantity": " 1"}, "quantity"),
     ({"quantity": "1.1234567"}, "quantity"),
+    ({"quantity": "007"}, "quantity"),
+    ({"quantity": "0" * 100000}, "quantity"),
+    ({"name": "tab\there"}, "name"),
+    ({"name": "next\u0085line"}, "name"),
+    ({"unit": "m\u009f"}, "unit"),
+    ({"description": "bell\u0007"}, "description"),
     ({"reorder_point": "abc"}, "reorder_point"),
     ({"name": ""}, "name"),
     ({"name": "x" * 201}, "name"),
@@ -239,12 +245,30 @@ def test_unicode_and_multiline_text_round_trips(shared_server):
     ('{"sku": "X", "name": "Y"}', "text/plain", 415),
     ('{"sku": "X", "name": "Y"}', None, 415),
     ("[" * 100 + "]" * 100, "application/json", 400),
+    ('{"sku": "TWICE-1", "sku": "TWICE-2", "name": "Y"}', "application/json", 400),
+    ('{"sku": "TWICE-3", "name": "Y", "n\\u0061me": "Z"}', "application/json", 400),
 ])
 def test_malformed_bodies(shared_server, data, ctype, status):
     headers = {"Content-Type": ctype} if ctype else {}
     r = shared_server.post(f"{API}/items", shared_server.login(), data=data.encode(), headers=headers)
     assert r.status_code == status, r.text
     assert r.headers["Content-Type"] == "application/problem+json"
+
+
+def test_no_duplicate_key_body_wrote_anything(shared_server):
+    admin = shared_server.login()
+    for sku in ("TWICE-1", "TWICE-2", "TWICE-3"):
+        assert shared_server.get(f"{API}/items/by-sku/{sku}", admin).status_code == 404
+
+
+def test_many_unknown_fields_get_a_bounded_answer(shared_server):
+    body = "{" + ",".join(f'"k{i}":1' for i in range(50000)) + "}"
+    r = shared_server.post(f"{API}/items", shared_server.login(), data=body.encode(),
+                           headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert len(r.content) < 10000
+    assert len(r.json()["errors"]) == 20
+    assert "more" in r.json()["detail"]
 
 
 def test_body_over_1_mib_is_413(shared_server):

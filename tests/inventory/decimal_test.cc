@@ -33,9 +33,15 @@ TEST(DecimalTest, KeepsTheWrittenScale) {
   EXPECT_EQ(D("0.10").ToString(), "0.10");
 }
 
-TEST(DecimalTest, DropsLeadingZerosOfTheIntegerPart) {
-  EXPECT_EQ(D("007").ToString(), "7");
-  EXPECT_EQ(D("00.5").ToString(), "0.5");
+TEST(DecimalTest, RefusesLeadingZerosSoThatTheTextIsKeptExactly) {
+  for (const char* text : {"007", "00.5", "00", "0012.500", "01"}) {
+    auto parsed = Decimal::Parse(text);
+    EXPECT_FALSE(parsed.value) << text;
+    EXPECT_EQ(parsed.error, Decimal::ParseError::kLeadingZeros) << text;
+  }
+  EXPECT_EQ(D("0").ToString(), "0");
+  EXPECT_EQ(D("0.05").ToString(), "0.05");
+  EXPECT_FALSE(Decimal::Parse(std::string(1'000'000, '0')).value);
 }
 
 TEST(DecimalTest, ComparesByValueNotScale) {

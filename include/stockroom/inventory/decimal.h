@@ -20,10 +20,10 @@ class Decimal {
 
   Decimal() = default;
 
-  enum class ParseError { kEmpty, kSyntax, kTooManyFractionDigits, kTooLarge };
+  enum class ParseError { kEmpty, kSyntax, kLeadingZeros, kTooManyFractionDigits, kTooLarge };
   struct ParseResult;
   // Parses plain digits with an optional '.' and 1-6 fraction digits: no sign, exponent,
-  // whitespace or thousands separators. The number of fraction digits written is kept as
+  // whitespace, thousands separators or leading zeros ("0.5" and "0" are fine, "007" is not). The number of fraction digits written is kept as
   // the scale, so "25.000" formats back as "25.000".
   static ParseResult Parse(std::string_view text);
 
