@@ -139,7 +139,8 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     http::Router router;
     api::AddHealthRoutes(router, [&store] { return store->Ping(); });
     api::AddJwksRoute(router, tokens.public_jwks());
-    api::Services services{*store, passwords, tokens, revocations};
+    auth::LoginThrottle login_throttle;
+    api::Services services{*store, passwords, tokens, revocations, login_throttle};
     api::AddRoutes(router, services);
 
     http::ServerConfig config;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "stockroom/auth/access_tokens.h"
+#include "stockroom/auth/login_throttle.h"
 #include "stockroom/auth/password.h"
 #include "stockroom/auth/revocation.h"
 #include "stockroom/http/router.h"
@@ -15,6 +16,7 @@ struct Services {
   const auth::PasswordHasher& passwords;
   const auth::AccessTokenService& tokens;
   auth::RevocationList& revocations;  // the one AccessTokenService checks
+  auth::LoginThrottle& login_throttle;
 };
 
 void AddRoutes(http::Router& router, const Services& services);
