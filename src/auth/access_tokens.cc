@@ -72,7 +72,7 @@ std::int64_t AccessTokenService::Now() const {
       .count();
 }
 
-IssuedToken AccessTokenService::Issue(const User& user) const {
+IssuedToken AccessTokenService::Issue(const User& user, std::string_view session_id) const {
   std::int64_t now = Now();
   if (revocations_ != nullptr) now = std::max(now, revocations_->TokensValidFrom(std::to_string(user.id)));
   IssuedToken issued;
@@ -89,6 +89,7 @@ IssuedToken AccessTokenService::Issue(const User& user) const {
       {"role", RoleName(user.role)},
       {"preferred_username", user.username},
   };
+  if (!session_id.empty()) claims["sid"] = session_id;
   issued.token = signer_.Sign(claims, kAccessTokenType);
   return issued;
 }
@@ -129,7 +130,9 @@ std::variant<Principal, AuthFailure> AccessTokenService::Authenticate(std::strin
   };
   principal.expires_at = seconds("exp");
   principal.issued_at = seconds("iat");
-  if (revocations_ != nullptr && revocations_->IsRevoked(principal.token_id, principal.subject, principal.issued_at)) {
+  if (const auto* sid = text("sid")) principal.session_id = std::string(*sid);
+  if (revocations_ != nullptr &&
+      revocations_->IsRevoked(principal.token_id, principal.subject, principal.issued_at, principal.session_id)) {
     return Failure("revoked", "the token has been revoked", "jti " + principal.token_id);
   }
   return principal;

@@ -13,6 +13,11 @@ void RevocationList::Add(const Revocation& revocation) {
       if (!inserted) it->second = std::max(it->second, revocation.expires_at);
       break;
     }
+    case Revocation::Kind::kSession: {
+      auto [it, inserted] = sessions_.emplace(revocation.subject, revocation.expires_at);
+      if (!inserted) it->second = std::max(it->second, revocation.expires_at);
+      break;
+    }
     case Revocation::Kind::kTokensIssuedBefore: {
       auto [it, inserted] = users_.emplace(revocation.subject, UserMark{revocation.not_before, revocation.expires_at});
       if (!inserted) {
@@ -24,9 +29,11 @@ void RevocationList::Add(const Revocation& revocation) {
   }
 }
 
-bool RevocationList::IsRevoked(std::string_view jti, std::string_view subject, std::int64_t issued_at) const {
+bool RevocationList::IsRevoked(std::string_view jti, std::string_view subject, std::int64_t issued_at,
+                               std::string_view sid) const {
   std::shared_lock lock(mutex_);
   if (!tokens_.empty() && tokens_.contains(std::string(jti))) return true;
+  if (!sid.empty() && !sessions_.empty() && sessions_.contains(std::string(sid))) return true;
   if (users_.empty()) return false;
   auto mark = users_.find(std::string(subject));
   return mark != users_.end() && issued_at < mark->second.not_before;
@@ -40,15 +47,16 @@ std::int64_t RevocationList::TokensValidFrom(std::string_view subject) const {
 
 std::size_t RevocationList::Forget(std::int64_t now) {
   std::unique_lock lock(mutex_);
-  const std::size_t before = tokens_.size() + users_.size();
+  const std::size_t before = tokens_.size() + sessions_.size() + users_.size();
   std::erase_if(tokens_, [now](const auto& entry) { return entry.second < now; });
+  std::erase_if(sessions_, [now](const auto& entry) { return entry.second < now; });
   std::erase_if(users_, [now](const auto& entry) { return entry.second.expires_at < now; });
-  return before - tokens_.size() - users_.size();
+  return before - tokens_.size() - sessions_.size() - users_.size();
 }
 
 std::size_t RevocationList::size() const {
   std::shared_lock lock(mutex_);
-  return tokens_.size() + users_.size();
+  return tokens_.size() + sessions_.size() + users_.size();
 }
 
 }  // namespace stockroom::auth

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "stockroom/auth/access_tokens.h"
+#include "stockroom/jose/base64url.h"
 
 namespace stockroom::auth {
 namespace {
@@ -76,6 +77,19 @@ jose::Key LoadOrCreateSigningKey(const std::filesystem::path& data_dir, jose::Al
   if (!key) Fail(path, key.error().detail);
   WriteNew(path, *key);
   return Load(path, alg);
+}
+
+jose::Secret LoadOrCreateRefreshSecret(const std::filesystem::path& data_dir) {
+  const auto path = data_dir / "refresh-secret.jwk";
+  if (!std::filesystem::exists(path)) {
+    auto key = jose::Key::Generate(jose::Algorithm::kHS256, "refresh");
+    if (!key) Fail(path, key.error().detail);
+    WriteNew(path, *key);
+  }
+  const jose::Key key = Load(path, jose::Algorithm::kHS256);
+  auto bytes = jose::Base64UrlDecode(key.ToJwk(/*include_private=*/true).at("k").as_string());
+  if (!bytes) Fail(path, "unreadable secret");
+  return jose::Secret(std::move(*bytes));
 }
 
 jose::Key LoadSigningKeyFile(const std::filesystem::path& path, jose::Algorithm alg) { return Load(path, alg); }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <thread>
+#include <vector>
 
 #include "stockroom/store/sqlite_store.h"
 
@@ -253,6 +254,49 @@ TEST_P(StoreContractTest, RevocationsPersistWidenAndExpire) {
   ASSERT_EQ(live->size(), 1u);
   EXPECT_EQ(live->front().subject, "jti-b");
   EXPECT_EQ(store_->LoadRevocations(0)->size(), 1u);  // the expired ones are gone for good
+}
+
+TEST_P(StoreContractTest, RefreshTokensRotateOnceDetectReuseAndExpire) {
+  using Outcome = RefreshRotation::Outcome;
+  auto user = store_->CreateUser({"erika", "$argon2id$x", auth::Role::kWarehouseStaff});
+  ASSERT_TRUE(user);
+  ASSERT_TRUE(store_->AddRefreshToken({"h1", "fam", user->id, 1000, 5000}));
+  auto first = store_->RotateRefreshToken("h1", "h2", 6000, 1100, 10);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->outcome, Outcome::kRotated);
+  EXPECT_EQ(first->token.family, "fam");
+  EXPECT_EQ(first->token.user_id, user->id);
+  EXPECT_EQ(store_->RotateRefreshToken("h1", "h2", 6000, 1105, 10)->outcome, Outcome::kRecentlyRotated);
+  // The successor is live.
+  EXPECT_EQ(store_->RotateRefreshToken("h2", "h3", 7000, 1200, 10)->outcome, Outcome::kRotated);
+  // h1 again, long after: reuse, and the whole family dies (h3 included).
+  EXPECT_EQ(store_->RotateRefreshToken("h1", "hx", 7000, 1300, 10)->outcome, Outcome::kReused);
+  EXPECT_EQ(store_->RotateRefreshToken("h3", "h4", 8000, 1301, 10)->outcome, Outcome::kInvalid);
+  EXPECT_EQ(store_->RotateRefreshToken("nope", "h5", 8000, 1301, 10)->outcome, Outcome::kInvalid);
+  // Expiry, and revoking a family.
+  ASSERT_TRUE(store_->AddRefreshToken({"e1", "fam2", user->id, 1000, 2000}));
+  EXPECT_EQ(store_->RotateRefreshToken("e1", "e2", 9000, 2000, 10)->outcome, Outcome::kInvalid);
+  ASSERT_TRUE(store_->AddRefreshToken({"r1", "fam3", user->id, 1000, 9000}));
+  ASSERT_TRUE(store_->RevokeRefreshFamily("fam3"));
+  EXPECT_EQ(store_->RotateRefreshToken("r1", "r2", 9000, 1500, 10)->outcome, Outcome::kInvalid);
+}
+
+TEST_P(StoreContractTest, ConcurrentRefreshesWithOneTokenRotateItOnce) {
+  auto user = store_->CreateUser({"erika", "$argon2id$x", auth::Role::kWarehouseStaff});
+  ASSERT_TRUE(store_->AddRefreshToken({"c1", "fam", user->id, 1000, 5000}));
+  std::atomic<int> rotated{0}, recent{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto r = store_->RotateRefreshToken("c1", "c2", 6000, 1100, 10);
+      ASSERT_TRUE(r);
+      if (r->outcome == RefreshRotation::Outcome::kRotated) ++rotated;
+      if (r->outcome == RefreshRotation::Outcome::kRecentlyRotated) ++recent;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(rotated.load(), 1);
+  EXPECT_EQ(recent.load(), 7);
 }
 
 TEST_P(StoreContractTest, DataSurvivesReopening) {

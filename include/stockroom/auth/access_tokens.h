@@ -40,7 +40,9 @@ class AccessTokenService final : public TokenAuthenticator {
   // A token for `user` valid from now for config.ttl_seconds. Its iat is never before the
   // user's revocation mark, so a token issued right after a password or role change (in the
   // same second) is not caught by that change.
-  IssuedToken Issue(const User& user) const;
+  // `session_id`, when not empty, becomes the `sid` claim (the refresh token family), so that
+  // revoking the session revokes the token.
+  IssuedToken Issue(const User& user, std::string_view session_id = {}) const;
 
   // Valid when signature, alg, typ "at+jwt", iss, aud, exp/nbf/iat (with leeway) hold, the
   // claims sub, role, jti, exp are present and well-typed, and the token is not revoked.

@@ -15,6 +15,7 @@ struct Principal {
   std::string token_id;        // `jti`
   std::int64_t expires_at = 0;  // `exp`, unix seconds
   std::int64_t issued_at = 0;   // `iat`, unix seconds
+  std::string session_id;       // `sid`: the refresh token family the token came from, if any
 };
 
 }  // namespace stockroom::auth

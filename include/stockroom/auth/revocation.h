@@ -1,6 +1,6 @@
 // Revocation of access tokens before they expire, checked on every request without a database
-// round trip: an in-memory deny-list of token ids and of per-user "tokens issued before T"
-// marks. Entries are forgotten once every token they name has expired, so the list stays as
+// round trip: an in-memory deny-list of token ids, of sessions (refresh token families) and of
+// per-user "tokens issued before T" marks. Entries are forgotten once every token they name has expired, so the list stays as
 // small as the set of revoked-but-unexpired tokens. Persistence is the caller's (api/ writes
 // each entry to the store before adding it here; cli/ loads them at start).
 // Thread-safe: every method may be called from any thread.
@@ -19,6 +19,7 @@ struct Revocation {
   enum class Kind {
     kToken,             // the access token whose jti is `subject`
     kTokensIssuedBefore,  // every token of user `subject` (decimal id) with iat < not_before
+    kSession,             // every access token whose sid is `subject` (a refresh token family)
   };
   Kind kind = Kind::kToken;
   std::string subject;
@@ -31,8 +32,10 @@ class RevocationList {
   // Adds (or, for the same kind and subject, widens) an entry.
   void Add(const Revocation& revocation);
 
-  // True when the token with id `jti`, issued to `subject` at `issued_at`, is revoked.
-  bool IsRevoked(std::string_view jti, std::string_view subject, std::int64_t issued_at) const;
+  // True when the token with id `jti`, issued to `subject` at `issued_at` in session `sid`
+  // (empty: none), is revoked.
+  bool IsRevoked(std::string_view jti, std::string_view subject, std::int64_t issued_at,
+                 std::string_view sid = {}) const;
 
   // The earliest iat a new token of `subject` may carry to be valid: 0 when no mark exists.
   std::int64_t TokensValidFrom(std::string_view subject) const;
@@ -44,7 +47,8 @@ class RevocationList {
 
  private:
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, std::int64_t> tokens_;  // jti -> expires_at
+  std::unordered_map<std::string, std::int64_t> tokens_;    // jti -> expires_at
+  std::unordered_map<std::string, std::int64_t> sessions_;  // sid -> expires_at
   struct UserMark {
     std::int64_t not_before;
     std::int64_t expires_at;

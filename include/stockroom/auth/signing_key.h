@@ -19,7 +19,11 @@ jose::Key LoadOrCreateSigningKey(const std::filesystem::path& data_dir,
 // kid is then its RFC 7638 thumbprint). Same checks and errors as LoadOrCreateSigningKey.
 jose::Key LoadSigningKeyFile(const std::filesystem::path& path, jose::Algorithm alg);
 
-// The path of that file.
+// Loads `<data_dir>/refresh-secret.jwk`, or on first start creates it (256 random bits, mode
+// 0600): the secret that derives refresh token successors. Errors as LoadOrCreateSigningKey.
+jose::Secret LoadOrCreateRefreshSecret(const std::filesystem::path& data_dir);
+
+// The path of the signing key file.
 std::filesystem::path SigningKeyPath(const std::filesystem::path& data_dir);
 
 }  // namespace stockroom::auth

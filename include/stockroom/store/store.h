@@ -48,6 +48,26 @@ struct ItemPage {
   std::optional<std::int64_t> next_after_id;  // set when more items follow
 };
 
+// A stored refresh token: only the hash of the token, never the token itself.
+struct RefreshToken {
+  std::string hash;
+  std::string family;  // the session: every token rotated from one login
+  std::int64_t user_id = 0;
+  std::int64_t issued_at = 0;   // unix seconds
+  std::int64_t expires_at = 0;  // unix seconds
+};
+
+struct RefreshRotation {
+  enum class Outcome {
+    kRotated,          // the token was live and unused: it is now used, the successor stored
+    kRecentlyRotated,  // already used, within the overlap: nothing written, same successor
+    kReused,           // used before the overlap: the whole family is now revoked
+    kInvalid,          // unknown, revoked or expired
+  };
+  Outcome outcome = Outcome::kInvalid;
+  RefreshToken token;  // the presented token's record (not for kInvalid)
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -80,6 +100,17 @@ class Store {
   virtual Result<void> AddRevocation(const auth::Revocation& revocation) = 0;
   // Every entry whose expires_at is not before `now`; deletes the others.
   virtual Result<std::vector<auth::Revocation>> LoadRevocations(std::int64_t now) = 0;
+
+  // Refresh tokens. Add stores a new one (and drops rows expired for a day).
+  virtual Result<void> AddRefreshToken(const RefreshToken& token) = 0;
+  // Exchanges the token whose hash is `hash`, atomically (two concurrent calls with one token
+  // never both get kRotated): see RefreshRotation::Outcome. On kRotated the successor,
+  // `successor_hash`, joins the same family and expires at `successor_expires_at`.
+  virtual Result<RefreshRotation> RotateRefreshToken(std::string_view hash, std::string_view successor_hash,
+                                                     std::int64_t successor_expires_at, std::int64_t now,
+                                                     std::int64_t overlap_seconds) = 0;
+  // Revokes every refresh token of `family` (logout, reuse).
+  virtual Result<void> RevokeRefreshFamily(std::string_view family) = 0;
 };
 
 }  // namespace stockroom::store

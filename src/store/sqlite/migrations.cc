@@ -45,12 +45,23 @@ CREATE INDEX items_live_category ON items (category, id) WHERE deleted_at_ms IS 
 )sql"},
     Migration{2, R"sql(
 CREATE TABLE revocations (
-  kind       TEXT NOT NULL CHECK (kind IN ('token', 'tokens_issued_before')),
+  kind       TEXT NOT NULL CHECK (kind IN ('token', 'tokens_issued_before', 'session')),
   subject    TEXT NOT NULL,
   not_before INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (kind, subject)
 );
+CREATE TABLE refresh_tokens (
+  hash       TEXT PRIMARY KEY,
+  family     TEXT NOT NULL,
+  user_id    INTEGER NOT NULL REFERENCES users (id),
+  issued_at  INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER,
+  revoked    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
 )sql"},
 };
 

@@ -372,8 +372,10 @@ class SqliteStore final : public Store {
       std::vector<auth::Revocation> entries;
       while (query.Step()) {
         auth::Revocation entry;
-        entry.kind = query.Text(0) == "token" ? auth::Revocation::Kind::kToken
-                                              : auth::Revocation::Kind::kTokensIssuedBefore;
+        const std::string kind = query.Text(0);
+        entry.kind = kind == "token"     ? auth::Revocation::Kind::kToken
+                     : kind == "session" ? auth::Revocation::Kind::kSession
+                                         : auth::Revocation::Kind::kTokensIssuedBefore;
         entry.subject = query.Text(1);
         entry.not_before = query.Int(2);
         entry.expires_at = query.Int(3);
@@ -385,11 +387,88 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<void> AddRefreshToken(const RefreshToken& token) override {
+    try {
+      Lease lease(*this);
+      constexpr std::int64_t kKeepExpiredSeconds = 86400;
+      lease->Prepare("DELETE FROM refresh_tokens WHERE expires_at < ?1").Bind(1, token.issued_at - kKeepExpiredSeconds).Run();
+      lease->Prepare(
+               "INSERT INTO refresh_tokens (hash, family, user_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+          .Bind(1, token.hash)
+          .Bind(2, token.family)
+          .Bind(3, token.user_id)
+          .Bind(4, token.issued_at)
+          .Bind(5, token.expires_at)
+          .Run();
+      return {};
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<RefreshRotation> RotateRefreshToken(std::string_view hash, std::string_view successor_hash,
+                                             std::int64_t successor_expires_at, std::int64_t now,
+                                             std::int64_t overlap_seconds) override {
+    try {
+      Lease lease(*this);
+      WriteTransaction transaction(*lease);  // BEGIN IMMEDIATE: one rotation at a time
+      Statement query = lease->Prepare(
+          "SELECT family, user_id, issued_at, expires_at, used_at, revoked FROM refresh_tokens WHERE hash = ?1");
+      query.Bind(1, hash);
+      RefreshRotation rotation;
+      if (!query.Step()) return rotation;
+      rotation.token.hash = std::string(hash);
+      rotation.token.family = query.Text(0);
+      rotation.token.user_id = query.Int(1);
+      rotation.token.issued_at = query.Int(2);
+      rotation.token.expires_at = query.Int(3);
+      const bool used = !query.IsNull(4);
+      const std::int64_t used_at = used ? query.Int(4) : 0;
+      const bool revoked = query.Int(5) != 0;
+      if (revoked || now >= rotation.token.expires_at) return rotation;  // kInvalid
+      if (used) {
+        if (now - used_at <= overlap_seconds) {
+          rotation.outcome = RefreshRotation::Outcome::kRecentlyRotated;
+          return rotation;
+        }
+        lease->Prepare("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1").Bind(1, rotation.token.family).Run();
+        transaction.Commit();
+        rotation.outcome = RefreshRotation::Outcome::kReused;
+        return rotation;
+      }
+      lease->Prepare("UPDATE refresh_tokens SET used_at = ?2 WHERE hash = ?1").Bind(1, hash).Bind(2, now).Run();
+      lease->Prepare(
+               "INSERT INTO refresh_tokens (hash, family, user_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+          .Bind(1, successor_hash)
+          .Bind(2, rotation.token.family)
+          .Bind(3, rotation.token.user_id)
+          .Bind(4, now)
+          .Bind(5, successor_expires_at)
+          .Run();
+      transaction.Commit();
+      rotation.outcome = RefreshRotation::Outcome::kRotated;
+      return rotation;
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<void> RevokeRefreshFamily(std::string_view family) override {
+    try {
+      Lease lease(*this);
+      lease->Prepare("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1").Bind(1, family).Run();
+      return {};
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
  private:
   static const char* RevocationKindName(auth::Revocation::Kind kind) {
     switch (kind) {
       case auth::Revocation::Kind::kToken: return "token";
       case auth::Revocation::Kind::kTokensIssuedBefore: return "tokens_issued_before";
+      case auth::Revocation::Kind::kSession: return "session";
     }
     return "";
   }
