@@ -1,6 +1,8 @@
 // /api/v1/auth handlers: login, the caller's own identity and password, logout, revocation.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "json_io.h"
 #include "revoke.h"
 #include "stockroom/jose/base64url.h"
@@ -16,7 +18,7 @@ using http::Response;
 
 constexpr std::size_t kMaxUsernameBytes = 64;
 
-Response TokenResponse(const auth::IssuedToken& issued);
+Response StartSession(const Services& services, const Context& context, const auth::User& user);
 
 Response LoginFailed() {
   // One answer for unknown user, wrong password and disabled user: no enumeration.
@@ -74,9 +76,7 @@ Response Login(const Services& services, Context& context) {
     return LoginFailed();
   }
   services.login_throttle.RecordSuccess(username, address);
-  auto issued = services.tokens.Issue(*user);
-  http::Log(http::LogLevel::kInfo, "login", {{"sub", std::to_string(user->id)}, {"jti", issued.token_id}});
-  return TokenResponse(issued);
+  return StartSession(services, context, *user);
 }
 
 Response Me(const Services&, Context& context) {
@@ -93,19 +93,158 @@ Response NoContent() {
   return response;
 }
 
-Response TokenResponse(const auth::IssuedToken& issued) {
-  Response response = JsonResponse(
-      200, boost::json::object{{"access_token", issued.token}, {"token_type", "Bearer"}, {"expires_in", issued.expires_in}});
+constexpr std::string_view kRefreshCookie = "stockroom_refresh";
+
+// A browser (it sends Fetch metadata or an Origin) gets its refresh token in an HttpOnly
+// cookie that page scripts cannot read; other clients get it in the JSON body.
+bool IsBrowser(const http::Request& request) {
+  return request.Header("sec-fetch-mode").has_value() || request.Header("origin").has_value();
+}
+
+std::string RefreshCookie(const Services& services, std::string_view value, std::int64_t max_age) {
+  return fmt::format("{}={}; Path=/api/v1/auth; Max-Age={}; HttpOnly;{} SameSite=Strict", kRefreshCookie, value,
+                     max_age, services.refresh_config.secure_cookie ? " Secure;" : "");
+}
+
+// The value of cookie `name` in a Cookie header (RFC 6265 5.4), or empty.
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const auto end = std::min(header.find(';'), header.size());
+    std::string_view pair = header.substr(0, end);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+    header.remove_prefix(std::min(end + 1, header.size()));
+  }
+  return {};
+}
+
+// The answer to a login or refresh: a new access token in session `family`, and the refresh
+// token `refresh` (body or cookie).
+Response SessionResponse(const Services& services, const Context& context, const auth::User& user,
+                         const std::string& family, const std::string& refresh) {
+  auto issued = services.tokens.Issue(user, family);
+  boost::json::object body{{"access_token", issued.token}, {"token_type", "Bearer"}, {"expires_in", issued.expires_in}};
+  const bool browser = IsBrowser(context.request);
+  if (!browser) {
+    body["refresh_token"] = refresh;
+    body["refresh_expires_in"] = services.refresh_config.ttl_seconds;
+  }
+  Response response = JsonResponse(200, body);
   response.SetHeader("cache-control", "no-store");  // RFC 6749 5.1
+  if (browser) response.SetHeader("set-cookie", RefreshCookie(services, refresh, services.refresh_config.ttl_seconds));
+  http::Log(http::LogLevel::kInfo, "token issued", {{"sub", std::to_string(user.id)}, {"jti", issued.token_id}, {"sid", family}});
   return response;
 }
 
-// POST /auth/logout: the presented token stops working at once.
+Response StartSession(const Services& services, const Context& context, const auth::User& user) {
+  // Not before the user's revocation mark: a session begun right after a password change
+  // (within the same second) must not be ended by it.
+  const std::int64_t now =
+      std::max(services.tokens.Now(), services.revocations.TokensValidFrom(std::to_string(user.id)));
+  store::RefreshToken record;
+  const std::string refresh = auth::RefreshTokenCodec::NewToken();
+  record.hash = auth::RefreshTokenCodec::Hash(refresh);
+  record.family = auth::RefreshTokenCodec::NewFamilyId();
+  record.user_id = user.id;
+  record.issued_at = now;
+  record.expires_at = now + services.refresh_config.ttl_seconds;
+  if (auto added = services.store.AddRefreshToken(record); !added) return StoreProblem(added.error(), "session");
+  return SessionResponse(services, context, user, record.family, refresh);
+}
+
+Response RefreshRefused(std::string_view why) {
+  Response response = http::MakeProblem(401, "invalid-refresh-token", why);
+  response.SetHeader("www-authenticate", "Bearer realm=\"stockroom\"");
+  return response;
+}
+
+// Ends session `family`: its refresh tokens and every access token issued from it.
+std::optional<Response> EndSession(const Services& services, const std::string& family) {
+  if (auto revoked = services.store.RevokeRefreshFamily(family); !revoked) return StoreProblem(revoked.error(), "session");
+  auth::Revocation revocation;
+  revocation.kind = auth::Revocation::Kind::kSession;
+  revocation.subject = family;
+  const auto& config = services.tokens.config();
+  revocation.expires_at = services.tokens.Now() + config.ttl_seconds + config.leeway_seconds;
+  return Revoke(services, revocation);
+}
+
+// POST /auth/refresh {"refresh_token"} (or the cookie): a new access token and a new refresh
+// token; the old refresh token is used up (rotation, with reuse detection).
+Response Refresh(const Services& services, Context& context) {
+  std::string presented;
+  if (!context.request.body.empty()) {
+    boost::json::object body;
+    if (auto problem = ParseObjectBody(context.request, BodyType::kJson, body)) return std::move(*problem);
+    std::vector<http::FieldError> errors;
+    for (const auto& member : body) {
+      if (member.key() != "refresh_token") errors.push_back({std::string(member.key()), "is not a refresh field"});
+    }
+    const auto* token = body.if_contains("refresh_token");
+    if (token && (!token->is_string() || token->as_string().empty() || token->as_string().size() > 256)) {
+      errors.push_back({"refresh_token", "must be a non-empty string of at most 256 bytes"});
+    }
+    if (!errors.empty()) return ValidationProblem(std::move(errors));
+    if (token) presented = std::string(token->as_string());
+  }
+  if (presented.empty()) {
+    if (auto cookie = context.request.Header("cookie")) presented = std::string(CookieValue(*cookie, kRefreshCookie));
+  }
+  if (presented.empty() || presented.size() > 256) return ValidationProblem({{"refresh_token", "is required"}});
+
+  const std::int64_t now = services.tokens.Now();
+  const std::string successor = services.refresh_codec.Successor(presented);
+  auto rotation = services.store.RotateRefreshToken(auth::RefreshTokenCodec::Hash(presented),
+                                                    auth::RefreshTokenCodec::Hash(successor),
+                                                    now + services.refresh_config.ttl_seconds, now,
+                                                    services.refresh_config.overlap_seconds);
+  if (!rotation) return StoreProblem(rotation.error(), "session");
+  using Outcome = store::RefreshRotation::Outcome;
+  switch (rotation->outcome) {
+    case Outcome::kInvalid:
+      return RefreshRefused("the refresh token is unknown, expired or revoked; log in again");
+    case Outcome::kReused: {
+      // A used-up token came back: it was copied. End the session for everyone holding it.
+      http::Log(http::LogLevel::kWarn, "refresh token reuse",
+                {{"sub", std::to_string(rotation->token.user_id)}, {"sid", rotation->token.family},
+                 {"remote", context.request.remote_address}});
+      if (auto problem = EndSession(services, rotation->token.family)) return std::move(*problem);
+      return RefreshRefused("the refresh token was already used; the session has ended, log in again");
+    }
+    case Outcome::kRotated:
+    case Outcome::kRecentlyRotated:
+      break;
+  }
+  auto user = services.store.FindUserById(rotation->token.user_id);
+  if (!user) {
+    if (user.error().code != store::Errc::kNotFound) return StoreProblem(user.error(), "user");
+    return RefreshRefused("the user no longer exists");
+  }
+  // Disabled since, or the password or role changed after the session began: it is over.
+  if (user->disabled ||
+      rotation->token.issued_at < services.revocations.TokensValidFrom(std::to_string(user->id)) ||
+      services.revocations.IsRevoked("", std::to_string(user->id), std::numeric_limits<std::int64_t>::max(),
+                                     rotation->token.family)) {
+    if (auto problem = EndSession(services, rotation->token.family)) return std::move(*problem);
+    return RefreshRefused("the session was ended by a change to the account; log in again");
+  }
+  return SessionResponse(services, context, *user, rotation->token.family, successor);
+}
+
+// POST /auth/logout: the presented token, its session's refresh tokens and every other access
+// token of that session stop working at once.
 Response Logout(const Services& services, Context& context) {
   const auth::Principal& principal = *context.principal;
   if (auto problem = RevokeToken(services, principal.token_id, principal.expires_at)) return std::move(*problem);
+  if (!principal.session_id.empty()) {
+    if (auto problem = EndSession(services, principal.session_id)) return std::move(*problem);
+  }
   http::Log(http::LogLevel::kInfo, "logout", {{"sub", principal.subject}, {"jti", principal.token_id}});
-  return NoContent();
+  Response response = NoContent();
+  response.SetHeader("set-cookie", RefreshCookie(services, "", 0));
+  return response;
 }
 
 // The jti and exp of a token, read WITHOUT verifying it: revoking an id is harmless whoever
@@ -198,7 +337,7 @@ Response ChangePassword(const Services& services, Context& context) {
   if (!changed) return StoreProblem(changed.error(), "user");
   if (auto problem = RevokeUserTokens(services, user->id)) return std::move(*problem);
   http::Log(http::LogLevel::kInfo, "password changed", {{"sub", context.principal->subject}});
-  return TokenResponse(services.tokens.Issue(*changed));
+  return StartSession(services, context, *changed);
 }
 
 }  // namespace
@@ -208,6 +347,8 @@ void AddAuthRoutes(http::Router& router, const Services& services) {
              [&services](Context& context) { return Login(services, context); });
   router.Add(http::Method::kGet, "/api/v1/auth/me", http::Access::Requires(auth::Permission::kViewInventory),
              http::Pool::kInline, [&services](Context& context) { return Me(services, context); });
+  router.Add(http::Method::kPost, "/api/v1/auth/refresh", http::Access::Public(), http::Pool::kDatabase,
+             [&services](Context& context) { return Refresh(services, context); });
   router.Add(http::Method::kPost, "/api/v1/auth/logout", http::Access::Requires(auth::Permission::kViewInventory),
              http::Pool::kDatabase, [&services](Context& context) { return Logout(services, context); });
   router.Add(http::Method::kPost, "/api/v1/auth/password", http::Access::Requires(auth::Permission::kViewInventory),

@@ -34,6 +34,9 @@ struct ServeOptions {
   std::string jwt_alg = "HS256";
   std::string jwt_key;   // empty: <data-dir>/signing-key.jwk
   std::string jwt_jwks;  // more trusted verification keys, e.g. the previous key after a change
+  std::int64_t refresh_ttl = 12 * 3600;
+  std::int64_t refresh_overlap = 10;
+  bool insecure_cookies = false;
 };
 
 // "host:port" or "[v6]:port".
@@ -140,7 +143,12 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     api::AddHealthRoutes(router, [&store] { return store->Ping(); });
     api::AddJwksRoute(router, tokens.public_jwks());
     auth::LoginThrottle login_throttle;
-    api::Services services{*store, passwords, tokens, revocations, login_throttle};
+    const auth::RefreshTokenCodec refresh_codec(auth::LoadOrCreateRefreshSecret(data_dir));
+    auth::RefreshTokenConfig refresh_config;
+    refresh_config.ttl_seconds = options.refresh_ttl;
+    refresh_config.overlap_seconds = options.refresh_overlap;
+    refresh_config.secure_cookie = !options.insecure_cookies;
+    api::Services services{*store, passwords, tokens, revocations, login_throttle, refresh_codec, refresh_config};
     api::AddRoutes(router, services);
 
     http::ServerConfig config;
@@ -201,6 +209,17 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
                     "A JWK Set file of further public keys whose tokens are accepted (each key with its \"alg\"), "
                     "for example the previous signing key after switching keys")
       ->envname("STOCKROOM_JWT_JWKS");
+  serve->add_option("--refresh-ttl", options->refresh_ttl, "Refresh token lifetime in seconds")
+      ->envname("STOCKROOM_REFRESH_TTL")
+      ->check(CLI::Range(std::int64_t{60}, std::int64_t{90} * 86400))
+      ->capture_default_str();
+  serve->add_option("--refresh-overlap", options->refresh_overlap,
+                    "Seconds in which a just-exchanged refresh token may be presented again (two tabs, a retry) "
+                    "and gets the same successor instead of ending the session")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{300}))
+      ->capture_default_str();
+  serve->add_flag("--insecure-cookies", options->insecure_cookies,
+                  "Refresh token cookies without 'Secure', for plain-HTTP development only");
   serve->add_option("--max-connections", options->max_connections, "Simultaneous connections before 503")
       ->capture_default_str();
   serve->callback([&common, options] { SetExitCode(Serve(common, *options)); });

@@ -4,6 +4,7 @@
 #include "stockroom/auth/access_tokens.h"
 #include "stockroom/auth/login_throttle.h"
 #include "stockroom/auth/password.h"
+#include "stockroom/auth/refresh_tokens.h"
 #include "stockroom/auth/revocation.h"
 #include "stockroom/http/router.h"
 #include "stockroom/store/store.h"
@@ -17,6 +18,8 @@ struct Services {
   const auth::AccessTokenService& tokens;
   auth::RevocationList& revocations;  // the one AccessTokenService checks
   auth::LoginThrottle& login_throttle;
+  const auth::RefreshTokenCodec& refresh_codec;
+  const auth::RefreshTokenConfig& refresh_config;
 };
 
 void AddRoutes(http::Router& router, const Services& services);
