@@ -37,6 +37,7 @@ struct ServeOptions {
   std::int64_t refresh_ttl = 12 * 3600;
   std::int64_t refresh_overlap = 10;
   bool insecure_cookies = false;
+  std::string public_url;  // empty: from the Host header
 };
 
 // "host:port" or "[v6]:port".
@@ -142,6 +143,8 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     http::Router router;
     api::AddHealthRoutes(router, [&store] { return store->Ping(); });
     api::AddJwksRoute(router, tokens.public_jwks());
+    api::AddDiscoveryRoute(router, options.issuer, std::string(jose::AlgorithmName(signing_key.algorithm())),
+                           options.public_url);
     auth::LoginThrottle login_throttle;
     const auth::RefreshTokenCodec refresh_codec(auth::LoadOrCreateRefreshSecret(data_dir));
     auth::RefreshTokenConfig refresh_config;
@@ -218,6 +221,10 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
                     "and gets the same successor instead of ending the session")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{300}))
       ->capture_default_str();
+  serve->add_option("--public-url", options->public_url,
+                    "External base URL (https://host) for the links in /.well-known/openid-configuration; "
+                    "default: from the request's Host header")
+      ->envname("STOCKROOM_PUBLIC_URL");
   serve->add_flag("--insecure-cookies", options->insecure_cookies,
                   "Refresh token cookies without 'Secure', for plain-HTTP development only");
   serve->add_option("--max-connections", options->max_connections, "Simultaneous connections before 503")

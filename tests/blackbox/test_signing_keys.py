@@ -122,3 +122,28 @@ def test_a_jwt_jwks_key_without_alg_is_a_start_up_error(binary, tmp_path):
                         "--jwt-jwks", str(tmp_path / "k.jwks")], capture_output=True, text=True, timeout=30,
                        env=dict(os.environ, STOCKROOM_ADMIN_PASSWORD="correct-horse-battery-staple"))
     assert r.returncode == 1 and "alg" in r.stderr
+
+
+def test_another_service_verifies_tokens_from_discovery_alone(binary, tmp_path):
+    s = Server(binary, tmp_path / "d", ["--jwt-alg", "ES256"]).start()
+    try:
+        token = s.login()
+        metadata = requests.get(s.url + "/.well-known/openid-configuration", timeout=10).json()
+        assert metadata["issuer"] == "stockroom"
+        assert metadata["id_token_signing_alg_values_supported"] == ["ES256"]
+        assert metadata["jwks_uri"] == s.url + "/.well-known/jwks.json"
+        signing_key = jwt.PyJWKClient(metadata["jwks_uri"]).get_signing_key_from_jwt(token)
+        claims = jwt.decode(token, signing_key.key, algorithms=metadata["id_token_signing_alg_values_supported"],
+                            audience="stockroom-api", issuer=metadata["issuer"])
+        assert claims["preferred_username"] == "admin"
+    finally:
+        s.stop()
+
+
+def test_public_url_sets_the_discovery_links(binary, tmp_path):
+    s = Server(binary, tmp_path / "d", ["--public-url", "https://stockroom.plant.example/"]).start()
+    try:
+        metadata = requests.get(s.url + "/.well-known/openid-configuration", timeout=10).json()
+        assert metadata["jwks_uri"] == "https://stockroom.plant.example/.well-known/jwks.json"
+    finally:
+        s.stop()
