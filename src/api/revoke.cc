@@ -1,5 +1,7 @@
 #include "revoke.h"
 
+#include <algorithm>
+
 #include "json_io.h"
 
 namespace stockroom::api {
@@ -19,9 +21,11 @@ std::optional<http::Response> RevokeUserTokens(const Services& services, std::in
   revocation.subject = std::to_string(user_id);
   // iat has one-second resolution: every token issued in this second is caught too, and new
   // ones are issued with iat = now + 1 (AccessTokenService::Issue).
-  revocation.not_before = now + 1;
+  // Strictly after every iat already given out, including tokens issued at an earlier mark
+  // (Issue never issues before the mark), so back-to-back changes each revoke.
+  revocation.not_before = std::max(now, services.revocations.TokensValidFrom(revocation.subject)) + 1;
   // The last token this can refuse was issued at now and expires at now + ttl (+ leeway).
-  revocation.expires_at = now + 1 + config.ttl_seconds + config.leeway_seconds;
+  revocation.expires_at = revocation.not_before + config.ttl_seconds + config.leeway_seconds;
   return Revoke(services, revocation);
 }
 

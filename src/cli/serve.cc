@@ -11,6 +11,7 @@
 #include "cli/key_files.h"
 #include "stockroom/jose/json.h"
 #include "stockroom/api/health.h"
+#include "stockroom/api/revocation_sync.h"
 #include "stockroom/api/routes.h"
 #include "stockroom/auth/access_tokens.h"
 #include "stockroom/auth/password.h"
@@ -106,7 +107,9 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     if (options.durability != "full" && options.durability != "normal") {
       throw std::runtime_error("--durability must be full or normal");
     }
-    if (options.token_ttl < 1) throw std::runtime_error("--token-ttl must be at least 1 second");
+    if (options.token_ttl < 1 || options.token_ttl > 30 * 86400) {
+      throw std::runtime_error("--token-ttl must be 1 second to 30 days (2592000)");
+    }
     if (options.token_leeway < 0 || options.token_leeway > 300) {
       throw std::runtime_error("--token-leeway must be 0-300 seconds");
     }
@@ -131,13 +134,14 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     token_config.ttl_seconds = options.token_ttl;
     token_config.leeway_seconds = options.token_leeway;
     auth::RevocationList revocations;
+    const auto started_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count();
     {
-      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
-      auto stored = store->LoadRevocations(now);
+      auto stored = store->LoadRevocations(started_ms / 1000);
       if (!stored) throw std::runtime_error("cannot read revocations: " + stored.error().detail);
       for (const auth::Revocation& revocation : *stored) revocations.Add(revocation);
     }
+    api::RevocationSync revocation_sync(*store, revocations, started_ms);
     auth::AccessTokenService tokens(signing_key, std::move(verification_keys), token_config, &revocations);
 
     http::Router router;

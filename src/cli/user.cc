@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -74,6 +77,73 @@ int ListUsers(const CommonOptions& common) {
   }
 }
 
+// Longest access token lifetime `serve` accepts (--token-ttl): a revocation written here must
+// outlive every token it can name, whatever the running server's setting.
+constexpr std::int64_t kLongestTokenSeconds = 30 * 86400;
+
+// Every token `user_id` holds stops working: a running server picks this up within a second.
+void RevokeTokensOf(store::Store& store, std::int64_t user_id) {
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+  auth::Revocation revocation;
+  revocation.kind = auth::Revocation::Kind::kTokensIssuedBefore;
+  revocation.subject = std::to_string(user_id);
+  // Strictly after every iat already given out (see api/revoke.cc).
+  std::int64_t mark = now;
+  auto existing = store.LoadRevocations(now);
+  if (!existing) throw std::runtime_error(existing.error().detail);
+  for (const auth::Revocation& entry : *existing) {
+    if (entry.kind == revocation.kind && entry.subject == revocation.subject) mark = std::max(mark, entry.not_before);
+  }
+  revocation.not_before = mark + 1;
+  revocation.expires_at = revocation.not_before + kLongestTokenSeconds + 300;
+  if (auto added = store.AddRevocation(revocation); !added) throw std::runtime_error(added.error().detail);
+}
+
+struct UserChangeOptions {
+  std::string username;
+  std::string role;
+  bool disable = false;
+  bool enable = false;
+  bool password = false;  // read a new password from stdin
+};
+
+int ChangeUser(const CommonOptions& common, const UserChangeOptions& options, const char* command) {
+  try {
+    auto store = OpenStore(PrepareDataDir(common.data_dir), store::Durability::kFull, 1);
+    auto user = store->FindUserByName(options.username);
+    if (!user) throw std::runtime_error("no user '" + options.username + "'");
+    auth::UserChanges changes;
+    if (!options.role.empty()) changes.role = auth::RoleFromName(options.role);
+    if (options.disable) changes.disabled = true;
+    if (options.enable) changes.disabled = false;
+    if (options.password) {
+      const std::string password = ReadPassword();
+      if (auto problem = auth::CheckNewPassword(user->username, password)) throw std::runtime_error("password " + *problem);
+      changes.password_hash = auth::PasswordHasher().Hash(password);
+    }
+    const bool loses_admin = user->role == auth::Role::kAdmin && !user->disabled &&
+                             ((changes.role && *changes.role != auth::Role::kAdmin) || changes.disabled.value_or(false));
+    if (loses_admin) {
+      auto users = store->ListUsers();
+      if (!users) throw std::runtime_error(users.error().detail);
+      const bool another = std::any_of(users->begin(), users->end(), [&](const auth::User& other) {
+        return other.id != user->id && other.role == auth::Role::kAdmin && !other.disabled;
+      });
+      if (!another) throw std::runtime_error("'" + user->username + "' is the last active admin; make another admin first");
+    }
+    auto updated = store->UpdateUser(user->id, changes);
+    if (!updated) throw std::runtime_error(updated.error().detail);
+    RevokeTokensOf(*store, user->id);
+    std::cout << fmt::format("{}: role {}, {}; every token issued before now is revoked\n", updated->username,
+                             auth::RoleName(updated->role), updated->disabled ? "disabled" : "active");
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "stockroom user " << command << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
 }  // namespace
 
 void SetExitCode(int code) { exit_code = code; }
@@ -93,6 +163,31 @@ void AddUserCommands(CLI::App& app, const CommonOptions& common) {
       ->check(CLI::IsMember({"admin", "warehouse_staff"}))
       ->capture_default_str();
   add->callback([&common, username, role] { SetExitCode(AddUser(common, *username, *role)); });
+
+  auto set_options = std::make_shared<UserChangeOptions>();
+  CLI::App* set = user->add_subcommand(
+      "set", "Change a user's role or status; their tokens stop working (a running server notices within a second)");
+  set->fallthrough();
+  set->add_option("username", set_options->username, "The user")->required();
+  set->add_option("--role", set_options->role, "admin or warehouse_staff")->check(CLI::IsMember({"admin", "warehouse_staff"}));
+  auto* disable = set->add_flag("--disable", set_options->disable, "Refuse logins and revoke every token");
+  set->add_flag("--enable", set_options->enable, "Allow logins again")->excludes(disable);
+  set->callback([&common, set_options] {
+    if (set_options->role.empty() && !set_options->disable && !set_options->enable) {
+      std::cerr << "stockroom user set: nothing to change (--role, --disable or --enable)\n";
+      SetExitCode(2);
+      return;
+    }
+    SetExitCode(ChangeUser(common, *set_options, "set"));
+  });
+
+  auto passwd_options = std::make_shared<UserChangeOptions>();
+  passwd_options->password = true;
+  CLI::App* passwd = user->add_subcommand(
+      "passwd", "Set a user's password, read from standard input; their tokens stop working");
+  passwd->fallthrough();
+  passwd->add_option("username", passwd_options->username, "The user")->required();
+  passwd->callback([&common, passwd_options] { SetExitCode(ChangeUser(common, *passwd_options, "passwd")); });
 
   CLI::App* list = user->add_subcommand("list", "List users");
   list->fallthrough();

@@ -4,6 +4,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import time
 
 import pytest
 
@@ -129,3 +130,49 @@ def test_user_add_refuses_a_duplicate(binary, tmp_path):
     assert run(binary, "user", "add", "erika", "--data-dir", data, stdin="a-long-staff-password\n").returncode == 0
     again = run(binary, "user", "add", "erika", "--data-dir", data, stdin="a-long-staff-password\n")
     assert again.returncode == 1 and "exists" in again.stderr
+
+
+def wait_until_refused(server, token, seconds=5):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        r = server.get(f"{API}/items", token)
+        if r.status_code == 401:
+            return r
+        time.sleep(0.1)
+    raise AssertionError("the token still works")
+
+
+def test_user_set_and_passwd_revoke_tokens_of_a_running_server(binary, tmp_path):
+    data = tmp_path / "d"
+    s = Server(binary, data).start()
+    try:
+        admin = s.login()
+        assert s.post(f"{API}/users", admin, json={"username": "erika", "password": "a-long-staff-password",
+                                                   "role": "warehouse_staff"}).status_code == 201
+        staff = s.login("erika", "a-long-staff-password")
+        r = run(binary, "user", "set", "erika", "--disable", "--data-dir", str(data))
+        assert r.returncode == 0, r.stderr
+        assert "revoked" in wait_until_refused(s, staff).headers["WWW-Authenticate"]
+        assert s.post(f"{API}/auth/login", json={"username": "erika", "password": "a-long-staff-password"}).status_code == 401
+        assert run(binary, "user", "set", "erika", "--enable", "--role", "admin", "--data-dir", str(data)).returncode == 0
+        promoted = s.login("erika", "a-long-staff-password")
+        assert s.get(f"{API}/users", promoted).status_code == 200
+
+        r = run(binary, "user", "passwd", "erika", "--data-dir", str(data), stdin="a-new-staff-password\n")
+        assert r.returncode == 0, r.stderr
+        wait_until_refused(s, promoted)
+        assert s.login("erika", "a-new-staff-password")
+        assert s.get(f"{API}/items", admin).status_code == 200  # others are untouched
+    finally:
+        s.stop()
+
+
+def test_user_set_refuses_to_remove_the_last_admin_and_needs_a_change(binary, tmp_path):
+    data = tmp_path / "d"
+    Server(binary, data).start().stop()
+    r = run(binary, "user", "set", "admin", "--role", "warehouse_staff", "--data-dir", str(data))
+    assert r.returncode == 1 and "last active admin" in r.stderr
+    assert run(binary, "user", "set", "admin", "--disable", "--data-dir", str(data)).returncode == 1
+    assert run(binary, "user", "set", "admin", "--data-dir", str(data)).returncode == 2
+    assert run(binary, "user", "set", "nobody", "--disable", "--data-dir", str(data)).returncode == 1
+    assert run(binary, "user", "passwd", "admin", "--data-dir", str(data), stdin="short\n").returncode == 1

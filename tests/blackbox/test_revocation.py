@@ -180,3 +180,14 @@ def test_revocations_are_forgotten_once_their_tokens_expire(binary, tmp_path):
         assert db.execute("SELECT COUNT(*) FROM revocations").fetchone()[0] == 0
     finally:
         db.close()
+
+
+def test_back_to_back_changes_within_one_second_each_revoke(server):
+    admin = server.login()
+    uid = make_user(server, admin, "erika")
+    roles = ["admin", "warehouse_staff"] * 2
+    for role in roles:
+        token = server.login("erika", STAFF_PASSWORD)
+        assert server.get(f"{API}/items", token).status_code == 200
+        assert server.patch(f"{API}/users/{uid}", admin, json={"role": role}).status_code == 200
+        assert_revoked(server.get(f"{API}/items", token))

@@ -100,6 +100,9 @@ class Store {
   virtual Result<void> AddRevocation(const auth::Revocation& revocation) = 0;
   // Every entry whose expires_at is not before `now`; deletes the others.
   virtual Result<std::vector<auth::Revocation>> LoadRevocations(std::int64_t now) = 0;
+  // Entries written after `*since_ms` (unix ms, by any process), for a server to pick up what
+  // another process (the CLI) revoked; advances `*since_ms` past what it returns.
+  virtual Result<std::vector<auth::Revocation>> RevocationsChangedSince(std::int64_t* since_ms) = 0;
 
   // Refresh tokens. Add stores a new one (and drops rows expired for a day).
   virtual Result<void> AddRefreshToken(const RefreshToken& token) = 0;

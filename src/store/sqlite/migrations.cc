@@ -49,8 +49,10 @@ CREATE TABLE revocations (
   subject    TEXT NOT NULL,
   not_before INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL,  -- unix ms of the last write, for other processes to poll
   PRIMARY KEY (kind, subject)
 );
+CREATE INDEX revocations_changed ON revocations (changed_at);
 CREATE TABLE refresh_tokens (
   hash       TEXT PRIMARY KEY,
   family     TEXT NOT NULL,
