@@ -1,16 +1,12 @@
 #include "stockroom/auth/signing_key.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 
+#include "private_file.h"
 #include "stockroom/auth/access_tokens.h"
 #include "stockroom/jose/base64url.h"
 
@@ -22,13 +18,7 @@ namespace {
 }
 
 jose::Key Load(const std::filesystem::path& path, jose::Algorithm alg) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) Fail(path, "cannot stat");
-  if ((info.st_mode & 077) != 0) Fail(path, "must not be readable by group or others (chmod 600)");
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string content = text.str();
+  const std::string content = ReadPrivateFile(path, "signing key");
   std::optional<jose::Key> key;
   if (content.find("-----BEGIN ") != std::string::npos) {
     auto pem = jose::Key::FromPem(content, alg);
@@ -52,15 +42,7 @@ jose::Key Load(const std::filesystem::path& path, jose::Algorithm alg) {
 }
 
 void WriteNew(const std::filesystem::path& path, const jose::Key& key) {
-  const std::string text = boost::json::serialize(key.ToJwk(/*include_private=*/true)) + "\n";
-  const std::filesystem::path temp = path.string() + ".tmp";
-  std::filesystem::remove(temp);
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) Fail(path, "cannot create");
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok) Fail(path, "cannot write");
-  std::filesystem::rename(temp, path);
+  WritePrivateFile(path, boost::json::serialize(key.ToJwk(/*include_private=*/true)) + "\n", "signing key");
 }
 
 }  // namespace
@@ -93,5 +75,105 @@ jose::Secret LoadOrCreateRefreshSecret(const std::filesystem::path& data_dir) {
 }
 
 jose::Key LoadSigningKeyFile(const std::filesystem::path& path, jose::Algorithm alg) { return Load(path, alg); }
+
+namespace {
+
+std::filesystem::path PreviousKeysPath(const std::filesystem::path& data_dir) { return data_dir / "previous-keys.jwks"; }
+
+// The previous keys file as JSON ({"keys": []} when absent).
+boost::json::object ReadPreviousKeys(const std::filesystem::path& data_dir) {
+  const auto path = PreviousKeysPath(data_dir);
+  if (!std::filesystem::exists(path)) return boost::json::object{{"keys", boost::json::array()}};
+  boost::system::error_code ec;
+  auto value = boost::json::parse(ReadPrivateFile(path, "previous keys"), ec);
+  if (ec || !value.is_object() || !value.as_object().contains("keys") || !value.as_object().at("keys").is_array()) {
+    Fail(path, "is not a JWK Set");
+  }
+  return std::move(value.as_object());
+}
+
+std::int64_t RotatedAt(const boost::json::value& jwk) {
+  const auto* at = jwk.is_object() ? jwk.as_object().if_contains("rotated_at") : nullptr;
+  return at != nullptr && at->is_int64() ? at->as_int64() : 0;
+}
+
+}  // namespace
+
+std::optional<jose::Algorithm> ActiveKeyAlgorithm(const std::filesystem::path& data_dir) {
+  const auto path = SigningKeyPath(data_dir);
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(ReadPrivateFile(path, "signing key"), ec);
+  if (ec || !value.is_object()) Fail(path, "is not a JSON Web Key");
+  auto key = jose::Key::FromJwk(value.as_object());
+  if (!key) Fail(path, "unusable key: " + key.error().detail);
+  return key->algorithm();
+}
+
+std::vector<jose::Key> LoadPreviousKeys(const std::filesystem::path& data_dir, std::int64_t now,
+                                        std::int64_t max_token_age) {
+  std::vector<jose::Key> keys;
+  const boost::json::object previous = ReadPreviousKeys(data_dir);
+  for (const boost::json::value& jwk : previous.at("keys").as_array()) {
+    if (RotatedAt(jwk) + max_token_age < now) continue;
+    auto key = jwk.is_object() ? jose::Key::FromJwk(jwk.as_object())
+                               : jose::Result<jose::Key>(jose::Error{jose::Errc::kJwkInvalid, "not an object"});
+    if (!key) Fail(PreviousKeysPath(data_dir), "unusable key: " + key.error().detail);
+    keys.push_back(std::move(*key));
+  }
+  return keys;
+}
+
+jose::Key RotateSigningKey(const std::filesystem::path& data_dir, jose::Algorithm alg, std::int64_t now) {
+  const auto path = SigningKeyPath(data_dir);
+  boost::json::object previous = ReadPreviousKeys(data_dir);
+  if (auto old_alg = ActiveKeyAlgorithm(data_dir)) {
+    const jose::Key old = Load(path, *old_alg);
+    // What verifying needs: the secret of an HMAC key, the public half of a key pair.
+    boost::json::object jwk = old.ToJwk(/*include_private=*/old.type() == jose::KeyType::kOct);
+    jwk["rotated_at"] = now;
+    auto& keys = previous.at("keys").as_array();
+    keys.insert(keys.begin(), std::move(jwk));
+    WritePrivateFile(PreviousKeysPath(data_dir), boost::json::serialize(previous) + "\n", "previous keys");
+  }
+  auto key = jose::Key::Generate(alg, jose::AlgorithmKeyType(alg) == jose::KeyType::kOct ? RandomId(8) : "");
+  if (!key) Fail(path, key.error().detail);
+  WriteNew(path, *key);
+  return Load(path, alg);
+}
+
+bool RetirePreviousKey(const std::filesystem::path& data_dir, const std::string& kid) {
+  boost::json::object previous = ReadPreviousKeys(data_dir);
+  auto& keys = previous.at("keys").as_array();
+  const auto before = keys.size();
+  boost::json::array kept;
+  for (const boost::json::value& jwk : keys) {
+    const auto* id = jwk.is_object() ? jwk.as_object().if_contains("kid") : nullptr;
+    if (id == nullptr || !id->is_string() || id->as_string() != kid) kept.push_back(jwk);
+  }
+  keys = std::move(kept);
+  if (keys.size() == before) return false;
+  WritePrivateFile(PreviousKeysPath(data_dir), boost::json::serialize(previous) + "\n", "previous keys");
+  return true;
+}
+
+std::vector<SigningKeyInfo> ListSigningKeys(const std::filesystem::path& data_dir) {
+  std::vector<SigningKeyInfo> list;
+  if (auto alg = ActiveKeyAlgorithm(data_dir)) {
+    const jose::Key active = Load(SigningKeyPath(data_dir), *alg);
+    list.push_back({active.kid().value_or(""), std::string(jose::AlgorithmName(*alg)), true, 0});
+  }
+  const boost::json::object previous = ReadPreviousKeys(data_dir);
+  for (const boost::json::value& jwk : previous.at("keys").as_array()) {
+    if (!jwk.is_object()) continue;
+    const auto& object = jwk.as_object();
+    auto text = [&](std::string_view name) {
+      const auto* value = object.if_contains(name);
+      return value != nullptr && value->is_string() ? std::string(value->as_string()) : std::string();
+    };
+    list.push_back({text("kid"), text("alg"), false, RotatedAt(jwk)});
+  }
+  return list;
+}
 
 }  // namespace stockroom::auth

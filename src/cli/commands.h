@@ -13,8 +13,10 @@ struct CommonOptions {
 
 void AddServeCommand(CLI::App& app, const CommonOptions& common);
 void AddUserCommands(CLI::App& app, const CommonOptions& common);
-// `token verify|decode|sign` and `keys generate|public` (src/cli/token.cc).
-void AddTokenCommands(CLI::App& app);
+// `token verify|decode|sign` and `keys generate|public` (src/cli/token.cc), with the data
+// directory's key commands `keys rotate|list|retire` (src/cli/keys.cc).
+void AddTokenCommands(CLI::App& app, const CommonOptions& common);
+void AddKeyRingCommands(CLI::App& keys, const CommonOptions& common);
 
 // Records the exit status of the command that ran; returned by main.
 void SetExitCode(int code);

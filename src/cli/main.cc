@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   stockroom::cli::AddServeCommand(app, common);
   stockroom::cli::AddUserCommands(app, common);
-  stockroom::cli::AddTokenCommands(app);
+  stockroom::cli::AddTokenCommands(app, common);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

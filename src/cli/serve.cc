@@ -32,7 +32,7 @@ struct ServeOptions {
   unsigned db_threads = 4;
   std::string durability = "full";
   std::size_t max_connections = 1024;
-  std::string jwt_alg = "HS256";
+  std::string jwt_alg;  // empty: the active key's algorithm, HS256 for a new data directory
   std::string jwt_key;   // empty: <data-dir>/signing-key.jwk
   std::string jwt_jwks;  // more trusted verification keys, e.g. the previous key after a change
   std::int64_t refresh_ttl = 12 * 3600;
@@ -118,12 +118,26 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
                            static_cast<int>(options.db_threads) + 2);
     auth::PasswordHasher passwords;
     BootstrapAdmin(*store, passwords);
-    const auto alg = jose::AlgorithmFromName(options.jwt_alg);
-    if (!alg) throw std::runtime_error("--jwt-alg must be one of HS256 HS384 HS512 RS256 ... EdDSA");
+    std::optional<jose::Algorithm> alg;
+    if (!options.jwt_alg.empty()) {
+      alg = jose::AlgorithmFromName(options.jwt_alg);
+      if (!alg) throw std::runtime_error("--jwt-alg must be one of HS256 HS384 HS512 RS256 ... EdDSA");
+    } else if (!options.jwt_key.empty()) {
+      throw std::runtime_error("--jwt-key needs --jwt-alg");
+    } else {
+      alg = auth::ActiveKeyAlgorithm(data_dir).value_or(jose::Algorithm::kHS256);
+    }
     jose::Key signing_key = options.jwt_key.empty() ? auth::LoadOrCreateSigningKey(data_dir, *alg)
                                                     : auth::LoadSigningKeyFile(options.jwt_key, *alg);
     jose::KeySet verification_keys;
     verification_keys.Add(signing_key);
+    if (options.jwt_key.empty()) {  // keys rotated out still verify the tokens they signed
+      const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+      for (const jose::Key& key : auth::LoadPreviousKeys(data_dir, now, options.token_ttl + options.token_leeway)) {
+        verification_keys.Add(key);
+      }
+    }
     if (!options.jwt_jwks.empty()) {
       const jose::KeySet extra = LoadVerificationKeys(options.jwt_jwks);
       for (const jose::Key& key : extra.keys()) verification_keys.Add(key);
@@ -205,9 +219,9 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
       ->capture_default_str();
   serve->add_option("--jwt-alg", options->jwt_alg,
                     "Token signing algorithm: HS256 (shared secret) or, so that other services can verify tokens "
-                    "from /.well-known/jwks.json, EdDSA, ES256, ES384, ES512, RS256, PS256, ...")
-      ->envname("STOCKROOM_JWT_ALG")
-      ->capture_default_str();
+                    "from /.well-known/jwks.json, EdDSA, ES256, ES384, ES512, RS256, PS256, ... "
+                    "Default: the algorithm of the active key (keys rotate --alg changes it), HS256 at first start")
+      ->envname("STOCKROOM_JWT_ALG");
   serve->add_option("--jwt-key", options->jwt_key,
                     "Signing key file (private JWK or PKCS#8 PEM, mode 0600) instead of DATA_DIR/signing-key.jwk, "
                     "which is generated on first start")

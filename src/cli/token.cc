@@ -177,7 +177,7 @@ int PublicKeys(const std::string& file) {
 
 }  // namespace
 
-void AddTokenCommands(CLI::App& app) {
+void AddTokenCommands(CLI::App& app, const CommonOptions& common) {
   CLI::App* token = app.add_subcommand("token", "Verify, decode or sign JSON Web Tokens (for debugging)");
   token->require_subcommand(1);
 
@@ -223,8 +223,10 @@ void AddTokenCommands(CLI::App& app) {
     SetExitCode(Sign(sign_options->key, sign_options->alg, sign_options->claims, sign_options->typ));
   });
 
-  CLI::App* keys = app.add_subcommand("keys", "Generate signing keys and publish their public parts");
+  CLI::App* keys = app.add_subcommand("keys", "Signing keys: generate, publish, rotate, list, retire");
   keys->require_subcommand(1);
+  keys->fallthrough();
+  AddKeyRingCommands(*keys, common);
   auto generate_alg = std::make_shared<std::string>();
   auto generate_kid = std::make_shared<std::string>();
   CLI::App* generate = keys->add_subcommand("generate", "Print a new private JWK for an algorithm");

@@ -147,3 +147,65 @@ def test_public_url_sets_the_discovery_links(binary, tmp_path):
         assert metadata["jwks_uri"] == "https://stockroom.plant.example/.well-known/jwks.json"
     finally:
         s.stop()
+
+
+def cli(binary, *args):
+    r = subprocess.run([binary, *args], capture_output=True, text=True, timeout=60)
+    return r
+
+
+def test_keys_rotate_then_retire(binary, tmp_path):
+    data = tmp_path / "d"
+    s = Server(binary, data).start()
+    try:
+        old_token = s.login()
+    finally:
+        s.stop()
+    old_kid = jwt.get_unverified_header(old_token)["kid"]
+
+    r = cli(binary, "keys", "rotate", "--data-dir", str(data))
+    assert r.returncode == 0, r.stderr
+    listing = cli(binary, "keys", "list", "--data-dir", str(data)).stdout.splitlines()
+    assert len(listing) == 3 and old_kid in listing[2] and "active" in listing[1]
+
+    s.start()
+    try:
+        assert s.get(f"{API}/items", old_token).status_code == 200  # still verifies
+        new_token = s.login()
+        new_kid = jwt.get_unverified_header(new_token)["kid"]
+        assert new_kid != old_kid and new_kid in listing[1]
+        assert s.get(f"{API}/items", new_token).status_code == 200
+    finally:
+        s.stop()
+
+    assert cli(binary, "keys", "retire", new_kid, "--data-dir", str(data)).returncode == 1  # the active one
+    assert cli(binary, "keys", "retire", "no-such-kid", "--data-dir", str(data)).returncode == 1
+    assert cli(binary, "keys", "retire", old_kid, "--data-dir", str(data)).returncode == 0
+    s.start()
+    try:
+        assert s.get(f"{API}/items", old_token).status_code == 401
+        assert s.get(f"{API}/items", new_token).status_code == 200
+    finally:
+        s.stop()
+
+
+def test_keys_rotate_to_another_algorithm(binary, tmp_path):
+    data = tmp_path / "d"
+    s = Server(binary, data).start()
+    try:
+        hs_token = s.login()
+    finally:
+        s.stop()
+    assert cli(binary, "keys", "rotate", "--alg", "EdDSA", "--data-dir", str(data)).returncode == 0
+    s.start()  # no --jwt-alg: the active key's algorithm
+    try:
+        ed_token = s.login()
+        assert jwt.get_unverified_header(ed_token)["alg"] == "EdDSA"
+        assert s.get(f"{API}/items", hs_token).status_code == 200
+        jwks = requests.get(s.url + "/.well-known/jwks.json", timeout=10).json()
+        assert [k["kty"] for k in jwks["keys"]] == ["OKP"]  # the old HMAC secret is never published
+        jwt.decode(ed_token, jwt.PyJWK(jwks["keys"][0]).key, algorithms=["EdDSA"], audience="stockroom-api")
+    finally:
+        s.stop()
+    for path in data.iterdir():
+        assert path.stat().st_mode & 0o077 == 0, path

@@ -1,7 +1,11 @@
 // The server's token signing key, kept in the data directory.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "stockroom/jose/key.h"
 
@@ -22,6 +26,35 @@ jose::Key LoadSigningKeyFile(const std::filesystem::path& path, jose::Algorithm 
 // Loads `<data_dir>/refresh-secret.jwk`, or on first start creates it (256 random bits, mode
 // 0600): the secret that derives refresh token successors. Errors as LoadOrCreateSigningKey.
 jose::Secret LoadOrCreateRefreshSecret(const std::filesystem::path& data_dir);
+
+// Key rotation. The active key is `<data_dir>/signing-key.jwk`; keys it replaced stay in
+// `<data_dir>/previous-keys.jwks` (HMAC secrets in full, asymmetric keys public only), each
+// with "rotated_at" (unix seconds), and keep verifying the tokens they signed.
+
+// The algorithm of the active key, or nullopt before the first start.
+std::optional<jose::Algorithm> ActiveKeyAlgorithm(const std::filesystem::path& data_dir);
+
+// The previous keys rotated less than `max_token_age` seconds before `now`: every token they
+// can have signed may still be valid. Older ones no token needs, so they are not loaded.
+std::vector<jose::Key> LoadPreviousKeys(const std::filesystem::path& data_dir, std::int64_t now,
+                                        std::int64_t max_token_age);
+
+// Makes a new random key for `alg` the active one and keeps the old one as a previous key.
+// Returns the new key. A running server uses it after a restart.
+jose::Key RotateSigningKey(const std::filesystem::path& data_dir, jose::Algorithm alg, std::int64_t now);
+
+// Forgets previous key `kid`: tokens it signed stop verifying (after a restart). False when no
+// previous key has that kid (the active key cannot be retired; rotate first).
+bool RetirePreviousKey(const std::filesystem::path& data_dir, const std::string& kid);
+
+struct SigningKeyInfo {
+  std::string kid;
+  std::string algorithm;
+  bool active = false;
+  std::int64_t rotated_at = 0;  // previous keys only
+};
+// The active key first, then the previous ones, newest first.
+std::vector<SigningKeyInfo> ListSigningKeys(const std::filesystem::path& data_dir);
 
 // The path of the signing key file.
 std::filesystem::path SigningKeyPath(const std::filesystem::path& data_dir);
