@@ -7,7 +7,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsodium-dev libsqlite3-dev libcli11-dev libfmt-dev
+  libssl-dev libsodium-dev libsqlite3-dev libcli11-dev libfmt-dev libicu-dev
+  john-data
   libgtest-dev libgmock-dev
   python3-pytest python3-requests python3-jwt python3-cryptography
   sqlite3 curl

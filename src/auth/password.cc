@@ -1,5 +1,7 @@
 #include "stockroom/auth/password.h"
 
+#include "stockroom/auth/password_policy.h"
+
 #include <sodium.h>
 
 #include <optional>
@@ -12,7 +14,8 @@ PasswordHasher::PasswordHasher(Argon2Params params) : params_(params) {
   dummy_hash_ = Hash("stockroom-dummy-password-for-unknown-users");
 }
 
-std::string PasswordHasher::Hash(std::string_view password) const {
+std::string PasswordHasher::Hash(std::string_view raw_password) const {
+  const std::string password = NormalizePassword(raw_password).value_or(std::string(raw_password));
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), params_.ops_limit, params_.mem_limit,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
@@ -21,7 +24,8 @@ std::string PasswordHasher::Hash(std::string_view password) const {
   return std::string(out);
 }
 
-bool PasswordHasher::Verify(std::string_view hash, std::string_view password) const {
+bool PasswordHasher::Verify(std::string_view hash, std::string_view raw_password) const {
+  const std::string password = NormalizePassword(raw_password).value_or(std::string(raw_password));
   // crypto_pwhash_str_verify needs a NUL-terminated hash.
   std::string terminated(hash);
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
@@ -30,13 +34,6 @@ bool PasswordHasher::Verify(std::string_view hash, std::string_view password) co
 bool PasswordHasher::VerifyAgainstDummy(std::string_view password) const {
   Verify(dummy_hash_, password);
   return false;
-}
-
-std::optional<std::string> CheckNewPassword(std::string_view username, std::string_view password) {
-  if (password.size() < kMinPasswordLength) return "must be at least 12 characters";
-  if (password.size() > kMaxPasswordBytes) return "must be at most 1024 bytes";
-  if (password == username) return "must not be the username";
-  return std::nullopt;
 }
 
 std::optional<std::string> CheckUsername(std::string_view username) {

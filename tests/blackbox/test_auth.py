@@ -206,3 +206,21 @@ def test_server_issued_token_past_exp_is_401_and_logging_in_again_works(binary, 
         assert s.get(f"{API}/items", fresh).status_code == 200
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("password", ["short", "Password123456", "stockroom-2026", "aaaaaaaaaaaaaa",
+                                      "123456789012", "new-user-name1"])
+def test_weak_passwords_are_refused_naming_the_field(server, password):
+    admin = server.login()
+    r = server.post(f"{API}/users", admin, json={"username": "new-user-name1", "password": password,
+                                                 "role": "warehouse_staff"})
+    assert r.status_code == 422, r.text
+    assert [e["field"] for e in r.json()["errors"]] == ["password"]
+
+
+def test_passwords_are_compared_after_unicode_normalization(server):
+    admin = server.login()
+    composed, decomposed = "Kaffee und Kuchen im Caf\u00e9", "Kaffee und Kuchen im Cafe\u0301"
+    r = server.post(f"{API}/users", admin, json={"username": "marie", "password": composed, "role": "warehouse_staff"})
+    assert r.status_code == 201, r.text
+    assert server.login("marie", decomposed)

@@ -19,7 +19,8 @@ class PasswordHasher {
   // Initialises libsodium; throws std::runtime_error when it cannot (start-up failure).
   explicit PasswordHasher(Argon2Params params = {});
 
-  // Returns the PHC-format hash ("$argon2id$v=19$..."), salted at random.
+  // Returns the PHC-format hash ("$argon2id$v=19$..."), salted at random, of the NFKC form of
+  // `password` (Verify normalizes the same way).
   // Throws std::runtime_error when memory for hashing cannot be had.
   std::string Hash(std::string_view password) const;
 
@@ -40,7 +41,7 @@ class PasswordHasher {
 constexpr std::size_t kMinPasswordLength = 12;
 constexpr std::size_t kMaxPasswordBytes = 1024;
 
-// nullopt when `password` is acceptable for `username`, else why not.
+// nullopt when `password` is acceptable for `username`, else why not (password_policy.h).
 std::optional<std::string> CheckNewPassword(std::string_view username, std::string_view password);
 
 // nullopt when `username` is acceptable: 1-64 of A-Z a-z 0-9 . _ @ -, else why not.
