@@ -76,6 +76,15 @@ Response Login(const Services& services, Context& context) {
     return LoginFailed();
   }
   services.login_throttle.RecordSuccess(username, address);
+  if (services.passwords.NeedsRehash(user->password_hash)) {
+    // Stored with weaker Argon2id parameters than configured now: upgrade while we know the
+    // password. Not a password change, so no token is revoked.
+    auth::UserChanges upgrade;
+    upgrade.password_hash = services.passwords.Hash(password);
+    if (auto upgraded = services.store.UpdateUser(user->id, upgrade); upgraded) {
+      http::Log(http::LogLevel::kInfo, "password hash upgraded", {{"sub", std::to_string(user->id)}});
+    }
+  }
   return StartSession(services, context, *user);
 }
 

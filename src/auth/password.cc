@@ -31,6 +31,11 @@ bool PasswordHasher::Verify(std::string_view hash, std::string_view raw_password
   return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
 }
 
+bool PasswordHasher::NeedsRehash(std::string_view hash) const {
+  std::string terminated(hash);
+  return crypto_pwhash_str_needs_rehash(terminated.c_str(), params_.ops_limit, params_.mem_limit) != 0;
+}
+
 bool PasswordHasher::VerifyAgainstDummy(std::string_view password) const {
   Verify(dummy_hash_, password);
   return false;

@@ -39,6 +39,8 @@ struct ServeOptions {
   std::int64_t refresh_overlap = 10;
   bool insecure_cookies = false;
   std::string public_url;  // empty: from the Host header
+  unsigned long long argon2_ops = 2;
+  std::size_t argon2_mem_mib = 64;
 };
 
 // "host:port" or "[v6]:port".
@@ -116,7 +118,7 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
 
     auto store = OpenStore(data_dir, options.durability == "full" ? store::Durability::kFull : store::Durability::kNormal,
                            static_cast<int>(options.db_threads) + 2);
-    auth::PasswordHasher passwords;
+    auth::PasswordHasher passwords({options.argon2_ops, options.argon2_mem_mib * 1024 * 1024});
     BootstrapAdmin(*store, passwords);
     std::optional<jose::Algorithm> alg;
     if (!options.jwt_alg.empty()) {
@@ -238,6 +240,13 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
                     "Seconds in which a just-exchanged refresh token may be presented again (two tabs, a retry) "
                     "and gets the same successor instead of ending the session")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{300}))
+      ->capture_default_str();
+  serve->add_option("--argon2-ops", options->argon2_ops,
+                    "Argon2id passes for password hashes; stored hashes with other parameters are upgraded at login")
+      ->check(CLI::Range(1ULL, 10ULL))
+      ->capture_default_str();
+  serve->add_option("--argon2-mem-mib", options->argon2_mem_mib, "Argon2id memory per hash, MiB")
+      ->check(CLI::Range(std::size_t{8}, std::size_t{4096}))
       ->capture_default_str();
   serve->add_option("--public-url", options->public_url,
                     "External base URL (https://host) for the links in /.well-known/openid-configuration; "

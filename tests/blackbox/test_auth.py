@@ -224,3 +224,30 @@ def test_passwords_are_compared_after_unicode_normalization(server):
     r = server.post(f"{API}/users", admin, json={"username": "marie", "password": composed, "role": "warehouse_staff"})
     assert r.status_code == 201, r.text
     assert server.login("marie", decomposed)
+
+
+def test_weaker_stored_hashes_are_upgraded_at_login(binary, tmp_path):
+    import sqlite3
+    from conftest import Server
+
+    def stored_hash():
+        db = sqlite3.connect(tmp_path / "d" / "stockroom.db")
+        try:
+            return db.execute("SELECT password_hash FROM users WHERE username = 'admin'").fetchone()[0]
+        finally:
+            db.close()
+
+    s = Server(binary, tmp_path / "d", ["--argon2-ops", "1", "--argon2-mem-mib", "8"]).start()
+    try:
+        token = s.login()
+    finally:
+        s.stop()
+    assert stored_hash().startswith("$argon2id$v=19$m=8192,t=1,")
+    s = Server(binary, tmp_path / "d", ["--argon2-ops", "3", "--argon2-mem-mib", "16"]).start()
+    try:
+        assert s.get(f"{API}/items", token).status_code == 200  # an upgrade revokes nothing
+        s.login()
+        assert stored_hash().startswith("$argon2id$v=19$m=16384,t=3,")
+        s.login()  # and the upgraded hash verifies
+    finally:
+        s.stop()

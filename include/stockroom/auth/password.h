@@ -27,6 +27,12 @@ class PasswordHasher {
   // True when `password` matches `hash`. Costs the same whether or not it matches.
   bool Verify(std::string_view hash, std::string_view password) const;
 
+  // True when `hash` was made with other (older, weaker) parameters than this hasher's: the
+  // caller should store Hash(password) after a successful Verify.
+  bool NeedsRehash(std::string_view hash) const;
+
+  const Argon2Params& params() const { return params_; }
+
   // Costs what Verify costs, for a user who does not exist, so that an unknown username
   // cannot be told apart from a wrong password by timing. Always false.
   bool VerifyAgainstDummy(std::string_view password) const;
