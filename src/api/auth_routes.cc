@@ -3,6 +3,7 @@
 
 #include <limits>
 
+#include "audit.h"
 #include "json_io.h"
 #include "revoke.h"
 #include "stockroom/jose/base64url.h"
@@ -65,6 +66,7 @@ Response Login(const Services& services, Context& context) {
     services.passwords.VerifyAgainstDummy(password);
     services.login_throttle.RecordFailure(username, address);
     http::Log(http::LogLevel::kInfo, "login failed", {{"reason", "unknown user"}, {"remote", address}});
+    Audit(services, context, "auth.login_failed", "user:?", {{"reason", "unknown user"}}, "", username);
     return LoginFailed();
   }
   const bool password_ok = services.passwords.Verify(user->password_hash, password);
@@ -73,6 +75,8 @@ Response Login(const Services& services, Context& context) {
     http::Log(http::LogLevel::kInfo, "login failed",
               {{"reason", password_ok ? "disabled" : "wrong password"}, {"sub", std::to_string(user->id)},
                {"remote", address}});
+    Audit(services, context, "auth.login_failed", "user:" + std::to_string(user->id),
+          {{"reason", password_ok ? "disabled" : "wrong password"}}, std::to_string(user->id), username);
     return LoginFailed();
   }
   services.login_throttle.RecordSuccess(username, address);
@@ -85,6 +89,8 @@ Response Login(const Services& services, Context& context) {
       http::Log(http::LogLevel::kInfo, "password hash upgraded", {{"sub", std::to_string(user->id)}});
     }
   }
+  Audit(services, context, "auth.login", "user:" + std::to_string(user->id), {}, std::to_string(user->id),
+        user->username);
   return StartSession(services, context, *user);
 }
 
@@ -220,6 +226,8 @@ Response Refresh(const Services& services, Context& context) {
                 {{"sub", std::to_string(rotation->token.user_id)}, {"sid", rotation->token.family},
                  {"remote", context.request.remote_address}});
       if (auto problem = EndSession(services, rotation->token.family)) return std::move(*problem);
+      Audit(services, context, "auth.refresh_reuse", "session:" + rotation->token.family,
+            {{"action", "session ended"}}, std::to_string(rotation->token.user_id));
       return RefreshRefused("the refresh token was already used; the session has ended, log in again");
     }
     case Outcome::kRotated:
@@ -239,6 +247,8 @@ Response Refresh(const Services& services, Context& context) {
     if (auto problem = EndSession(services, rotation->token.family)) return std::move(*problem);
     return RefreshRefused("the session was ended by a change to the account; log in again");
   }
+  Audit(services, context, "auth.refresh", "session:" + rotation->token.family, {}, std::to_string(user->id),
+        user->username);
   return SessionResponse(services, context, *user, rotation->token.family, successor);
 }
 
@@ -251,6 +261,8 @@ Response Logout(const Services& services, Context& context) {
     if (auto problem = EndSession(services, principal.session_id)) return std::move(*problem);
   }
   http::Log(http::LogLevel::kInfo, "logout", {{"sub", principal.subject}, {"jti", principal.token_id}});
+  Audit(services, context, "auth.logout",
+        principal.session_id.empty() ? "token:" + principal.token_id : "session:" + principal.session_id);
   Response response = NoContent();
   response.SetHeader("set-cookie", RefreshCookie(services, "", 0));
   return response;
@@ -308,6 +320,13 @@ Response RevokeRoute(const Services& services, Context& context) {
     }
   }
   http::Log(http::LogLevel::kInfo, "revoked", {{"sub", context.principal->subject}, {"what", body.begin()->key()}});
+  {
+    const auto& [what, value] = *body.begin();
+    std::string target = value.is_int64() ? std::to_string(value.as_int64()) : std::string();
+    if (what == "jti") target = std::string(value.as_string());
+    if (what == "token") target = UnverifiedTokenId(value.as_string())->first;
+    Audit(services, context, "auth.revoke", (what == "user_id" ? "user:" : "token:") + target);
+  }
   return NoContent();
 }
 
@@ -346,6 +365,7 @@ Response ChangePassword(const Services& services, Context& context) {
   if (!changed) return StoreProblem(changed.error(), "user");
   if (auto problem = RevokeUserTokens(services, user->id)) return std::move(*problem);
   http::Log(http::LogLevel::kInfo, "password changed", {{"sub", context.principal->subject}});
+  Audit(services, context, "auth.password_change", "user:" + std::to_string(user->id));
   return StartSession(services, context, *changed);
 }
 

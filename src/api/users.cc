@@ -1,6 +1,7 @@
 // /api/v1/users handlers (admin only).
 #include <fmt/format.h>
 
+#include "audit.h"
 #include "json_io.h"
 #include "revoke.h"
 #include "stockroom/http/log.h"
@@ -66,6 +67,8 @@ Response CreateUser(const Services& services, Context& context) {
   if (!created) return StoreProblem(created.error(), "user");
   Response response = JsonResponse(201, UserToJson(*created));
   response.SetHeader("location", fmt::format("/api/v1/users/{}", created->id));
+  Audit(services, context, "user.create", "user:" + std::to_string(created->id),
+        {{"after", {{"username", created->username}, {"role", auth::RoleName(created->role)}}}});
   return response;
 }
 
@@ -146,6 +149,10 @@ Response PatchUser(const Services& services, Context& context) {
   http::Log(http::LogLevel::kInfo, "user changed",
             {{"sub", context.principal->subject}, {"user_id", user->id}, {"role", auth::RoleName(updated->role)},
              {"disabled", updated->disabled}, {"password_reset", changes.password_hash.has_value()}});
+  Audit(services, context, "user.update", "user:" + std::to_string(user->id),
+        {{"before", {{"role", auth::RoleName(user->role)}, {"disabled", user->disabled}}},
+         {"after", {{"role", auth::RoleName(updated->role)}, {"disabled", updated->disabled}}},
+         {"password_reset", changes.password_hash.has_value()}});
   return JsonResponse(200, UserToJson(*updated));
 }
 
@@ -166,6 +173,7 @@ void AddRoutes(http::Router& router, const Services& services) {
   AddAuthRoutes(router, services);
   AddItemRoutes(router, services);
   AddUserRoutes(router, services);
+  AddAuditRoutes(router, services);
 }
 
 }  // namespace stockroom::api

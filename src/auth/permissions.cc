@@ -17,6 +17,7 @@ bool RoleAllows(Role role, Permission permission) {
         case Permission::kManageUsers:
         case Permission::kManageKeys:
         case Permission::kManageSettings:
+        case Permission::kViewAudit:
           return false;
       }
   }
@@ -47,6 +48,7 @@ std::string_view PermissionName(Permission permission) {
     case Permission::kManageUsers: return "manage_users";
     case Permission::kManageKeys: return "manage_keys";
     case Permission::kManageSettings: return "manage_settings";
+    case Permission::kViewAudit: return "view_audit";
   }
   return "";
 }

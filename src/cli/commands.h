@@ -17,6 +17,8 @@ void AddUserCommands(CLI::App& app, const CommonOptions& common);
 // directory's key commands `keys rotate|list|retire` (src/cli/keys.cc).
 void AddTokenCommands(CLI::App& app, const CommonOptions& common);
 void AddKeyRingCommands(CLI::App& keys, const CommonOptions& common);
+// `audit verify` (src/cli/audit.cc).
+void AddAuditCommands(CLI::App& app, const CommonOptions& common);
 
 // Records the exit status of the command that ran; returned by main.
 void SetExitCode(int code);

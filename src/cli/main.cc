@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   stockroom::cli::AddServeCommand(app, common);
   stockroom::cli::AddUserCommands(app, common);
   stockroom::cli::AddTokenCommands(app, common);
+  stockroom::cli::AddAuditCommands(app, common);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

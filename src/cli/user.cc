@@ -52,6 +52,8 @@ int AddUser(const CommonOptions& common, const std::string& username, const std:
       if (created.error().code == store::Errc::kDuplicateUsername) throw std::runtime_error("user '" + username + "' exists");
       throw std::runtime_error(created.error().detail);
     }
+    (void)store->AppendAudit({"", "cli", "", "user.create", "user:" + std::to_string(created->id),
+                              fmt::format(R"({{"after":{{"username":"{}","role":"{}"}}}})", username, role_name)});
     std::cout << fmt::format("created user {} (id {}, role {})\n", username, created->id, role_name);
     return 0;
   } catch (const std::exception& e) {
@@ -135,6 +137,11 @@ int ChangeUser(const CommonOptions& common, const UserChangeOptions& options, co
     auto updated = store->UpdateUser(user->id, changes);
     if (!updated) throw std::runtime_error(updated.error().detail);
     RevokeTokensOf(*store, user->id);
+    (void)store->AppendAudit(
+        {"", "cli", "", "user.update", "user:" + std::to_string(user->id),
+         fmt::format(R"({{"before":{{"role":"{}","disabled":{}}},"after":{{"role":"{}","disabled":{}}},"password_reset":{}}})",
+                     auth::RoleName(user->role), user->disabled, auth::RoleName(updated->role), updated->disabled,
+                     changes.password_hash.has_value())});
     std::cout << fmt::format("{}: role {}, {}; every token issued before now is revoked\n", updated->username,
                              auth::RoleName(updated->role), updated->disabled ? "disabled" : "active");
     return 0;

@@ -17,6 +17,7 @@ constexpr Row kTable[] = {
     {Permission::kRecordMovements, true, true}, {Permission::kCreateItems, true, false},
     {Permission::kDeleteItems, true, false},    {Permission::kManageUsers, true, false},
     {Permission::kManageKeys, true, false},     {Permission::kManageSettings, true, false},
+    {Permission::kViewAudit, true, false},
 };
 
 TEST(PermissionsTest, MatchesTheDesignTable) {

@@ -27,5 +27,6 @@ void AddRoutes(http::Router& router, const Services& services);
 void AddItemRoutes(http::Router& router, const Services& services);
 void AddAuthRoutes(http::Router& router, const Services& services);
 void AddUserRoutes(http::Router& router, const Services& services);
+void AddAuditRoutes(http::Router& router, const Services& services);
 
 }  // namespace stockroom::api

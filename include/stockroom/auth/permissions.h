@@ -18,6 +18,7 @@ enum class Permission {
   kManageUsers,
   kManageKeys,
   kManageSettings,
+  kViewAudit,  // the audit trail (who did what, from where)
 };
 
 // Returns true when `role` may perform actions guarded by `permission`.

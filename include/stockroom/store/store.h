@@ -12,6 +12,7 @@
 
 #include "stockroom/auth/revocation.h"
 #include "stockroom/auth/user.h"
+#include "stockroom/inventory/audit.h"
 #include "stockroom/inventory/item.h"
 
 namespace stockroom::store {
@@ -114,6 +115,12 @@ class Store {
                                                      std::int64_t overlap_seconds) = 0;
   // Revokes every refresh token of `family` (logout, reuse).
   virtual Result<void> RevokeRefreshFamily(std::string_view family) = 0;
+
+  // The audit trail (inventory/audit.h): appends `event` as the next record, chained to the
+  // last one (appends are serialized); returns the record as stored.
+  virtual Result<inventory::AuditRecord> AppendAudit(const inventory::AuditEvent& event) = 0;
+  // Up to `limit` records with id > after_id, in id order.
+  virtual Result<std::vector<inventory::AuditRecord>> ListAudit(std::int64_t after_id, int limit) = 0;
 };
 
 }  // namespace stockroom::store

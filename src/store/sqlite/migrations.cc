@@ -65,6 +65,20 @@ CREATE TABLE refresh_tokens (
 CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
 CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
 )sql"},
+    Migration{3, R"sql(
+CREATE TABLE audit (
+  id         INTEGER PRIMARY KEY,
+  at_ms      INTEGER NOT NULL,
+  actor_sub  TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  address    TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  target     TEXT NOT NULL,
+  details    TEXT NOT NULL,
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -488,6 +488,67 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<inventory::AuditRecord> AppendAudit(const inventory::AuditEvent& event) override {
+    try {
+      Lease lease(*this);
+      WriteTransaction transaction(*lease);  // one append at a time: the chain stays linear
+      inventory::AuditRecord record;
+      record.event = event;
+      record.at_ms = NowMs();
+      {
+        Statement last = lease->Prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+        if (last.Step()) {
+          record.id = last.Int(0) + 1;
+          record.prev_hash = last.Text(1);
+        } else {
+          record.id = 1;
+        }
+      }
+      record.hash = inventory::AuditHash(record);
+      lease->Prepare(
+               "INSERT INTO audit (id, at_ms, actor_sub, actor_name, address, action, target, details, prev_hash, hash) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+          .Bind(1, record.id)
+          .Bind(2, record.at_ms)
+          .Bind(3, event.actor_sub)
+          .Bind(4, event.actor_name)
+          .Bind(5, event.address)
+          .Bind(6, event.action)
+          .Bind(7, event.target)
+          .Bind(8, event.details)
+          .Bind(9, record.prev_hash)
+          .Bind(10, record.hash)
+          .Run();
+      transaction.Commit();
+      return record;
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  Result<std::vector<inventory::AuditRecord>> ListAudit(std::int64_t after_id, int limit) override {
+    try {
+      Lease lease(*this);
+      Statement query = lease->Prepare(
+          "SELECT id, at_ms, actor_sub, actor_name, address, action, target, details, prev_hash, hash FROM audit "
+          "WHERE id > ?1 ORDER BY id LIMIT ?2");
+      query.Bind(1, after_id).Bind(2, std::int64_t{limit});
+      std::vector<inventory::AuditRecord> records;
+      while (query.Step()) {
+        inventory::AuditRecord record;
+        record.id = query.Int(0);
+        record.at_ms = query.Int(1);
+        record.event = {query.Text(2), query.Text(3), query.Text(4), query.Text(5), query.Text(6), query.Text(7)};
+        record.prev_hash = query.Text(8);
+        record.hash = query.Text(9);
+        records.push_back(std::move(record));
+      }
+      return records;
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
  private:
   static const char* RevocationKindName(auth::Revocation::Kind kind) {
     switch (kind) {
