@@ -159,13 +159,32 @@ Result<AsymmetricKey> Finish(Pkey pkey, bool has_private) {
   } else {
     return Unusable("a key of a type other than RSA, EC or Ed25519");
   }
-  // A public key must be a valid point or modulus, whatever member bytes it came from.
-  PkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) {
-    ERR_clear_error();
-    return InvalidJwk("the public key is not valid (for EC: the point is not on the curve)");
+  // An EC public key must be a point of its group, whatever member bytes it came from. (RSA
+  // is left out: OpenSSL's RSA public check is a randomized primality test, so the same JWK
+  // would load or not by chance; the size and exponent rules above are what matter.)
+  if (key.type == KeyType::kEc) {
+    PkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
+    if (!check || EVP_PKEY_public_check(check.get()) != 1) {
+      ERR_clear_error();
+      return InvalidJwk("the public key is not valid (the point is not on the curve)");
+    }
   }
   key.pkey = std::move(pkey);
+  // A private part that does not belong to the public one would sign tokens nobody can
+  // verify: prove the pair by signing and verifying once.
+  if (has_private) {
+    const Algorithm probe = key.type == KeyType::kRsa ? Algorithm::kRS256
+                            : key.curve == "P-256"    ? Algorithm::kES256
+                            : key.curve == "P-384"    ? Algorithm::kES384
+                            : key.curve == "P-521"    ? Algorithm::kES512
+                                                      : Algorithm::kEdDSA;
+    constexpr std::string_view kProbe = "stockroom key pair check";
+    auto signature = SignAsymmetric(key, probe, kProbe);
+    if (!signature || !VerifyAsymmetric(key, probe, kProbe, *signature)) {
+      ERR_clear_error();
+      return InvalidJwk("the private key does not belong to the public key");
+    }
+  }
   return key;
 }
 

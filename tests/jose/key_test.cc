@@ -390,6 +390,28 @@ TEST(AsymmetricKeyTest, WeakOrMalformedKeysAreRefusedAtLoad) {
   EXPECT_EQ(Key::FromJwk(ed448).error().code, Errc::kKeyUnusable);
 }
 
+TEST(AsymmetricKeyTest, APrivatePartMustBelongToItsPublicPart) {
+  for (Algorithm alg : {Algorithm::kES256, Algorithm::kES512,
+                        Algorithm::kRS256}) {
+    boost::json::object mine = Key::Generate(alg)->ToJwk(true);
+    boost::json::object other = Key::Generate(alg)->ToJwk(true);
+    mine["d"] = other.at("d");
+    for (const char* crt : {"p", "q", "dp", "dq", "qi"}) mine.erase(crt);
+    auto mixed = Key::FromJwk(mine);
+    ASSERT_FALSE(mixed) << AlgorithmName(alg);
+    EXPECT_EQ(mixed.error().code, Errc::kJwkInvalid) << AlgorithmName(alg);
+  }
+  boost::json::object zero = Key::Generate(Algorithm::kES256)->ToJwk(true);
+  zero["d"] = Base64UrlEncode(std::string(32, '\0'));
+  EXPECT_FALSE(Key::FromJwk(zero));
+  // An RSA private key without the CRT values is fine when it is a real pair.
+  boost::json::object no_crt = Key::Generate(Algorithm::kRS256)->ToJwk(true);
+  for (const char* crt : {"p", "q", "dp", "dq", "qi"}) no_crt.erase(crt);
+  auto plain = Key::FromJwk(no_crt);
+  ASSERT_TRUE(plain) << plain.error().detail;
+  EXPECT_TRUE(plain->Verify(Algorithm::kRS256, "m", *plain->Sign(Algorithm::kRS256, "m")));
+}
+
 TEST(AsymmetricKeyTest, EcdsaSignatureComponentsMustBeInRange) {
   Key key = *Key::Generate(Algorithm::kES256);
   // The "psychic signature" (CVE-2022-21449): r = s = 0 must never verify.
