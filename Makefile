@@ -33,8 +33,9 @@ run: build
 	$(RELEASE_DIR)/stockroom serve $(ARGS)
 
 # Every test: unit tests, the layering check and the black-box HTTP tests, first on the
-# release build, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: test-release test-asan
+# release build, then again under AddressSanitizer + UndefinedBehaviorSanitizer, then each
+# fuzzer for 30 s.
+test: test-release test-asan fuzz-smoke
 
 test-release: build test-deps
 	ctest --test-dir $(RELEASE_DIR) --output-on-failure -j$(JOBS)
@@ -61,7 +62,7 @@ fuzz-build: fuzz-deps $(FUZZ_DIR)/CMakeCache.txt
 	cmake --build $(FUZZ_DIR) -j$(JOBS)
 
 fuzz-smoke: fuzz-build
-	ctest --test-dir $(FUZZ_DIR) --output-on-failure -L fuzz
+	ctest --test-dir $(FUZZ_DIR) --output-on-failure -L fuzz -j$(JOBS)
 
 fuzz: fuzz-build
 	@for f in $(FUZZERS); do fuzz/run.sh $(FUZZ_DIR) $$f $(FUZZ_SECONDS) || exit 1; done

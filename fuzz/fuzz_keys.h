@@ -27,7 +27,8 @@ inline constexpr std::string_view kEs256Jwk =
     R"("d":"N9oI-OCi-qTPA68XbVKPcorBRvxvmT1U6P5oSodoxB8","use":"sig"})";
 inline constexpr std::string_view kEd25519Jwk =
     R"({"kty":"OKP","kid":"fuzz-ed25519","alg":"EdDSA","crv":"Ed25519",)"
-    R"("x":"L23-aoIyTLO5Gprb_UZORTRI9dxlQ0eo4qBIi_3SpRs","d":"5PXrcQXWAmqy2z1fXkLEHHbuBdZu-JXkTvFSovx1x6I","use":"sig"})";
+    R"("x":"L23-aoIyTLO5Gprb_UZORTRI9dxlQ0eo4qBIi_3SpRs",)"
+    R"("d":"5PXrcQXWAmqy2z1fXkLEHHbuBdZu-JXkTvFSovx1x6I","use":"sig"})";
 
 // The key of `jwk`. Aborts when it does not load: the harness itself would be broken.
 inline jose::Key FixedKey(std::string_view jwk) {

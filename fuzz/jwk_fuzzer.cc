@@ -96,7 +96,8 @@ void Exercise(const Key& key) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace stockroom;
-  auto value = jose::ParseStrictJson(std::string_view(reinterpret_cast<const char*>(data), size), jose::Errc::kJwkInvalid);
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  auto value = jose::ParseStrictJson(input, jose::Errc::kJwkInvalid);
   if (!value || !value->is_object()) return 0;
   if (value->get_object().contains("keys")) {
     auto set = jose::KeySet::FromJwks(*value);

@@ -1,7 +1,8 @@
 // Writes the seed corpora of the fuzz targets: valid and invalid tokens for verify_fuzzer
 // (signed with the fixed keys of fuzz_keys.h) and JWKs for jwk_fuzzer.
 // Usage: make_corpus DIR  (writes DIR/verify/* and DIR/jwk/*; existing files are replaced).
-// ES256 signatures are randomized, so a rerun changes those seeds but not their meaning.
+// ES256 signatures and the generated RSA, P-384 and HS512 JWKs are random: a rerun changes
+// those files but not their meaning.
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -42,8 +43,8 @@ boost::json::object Claims() {
 
 // A token with exactly this header and claims, signed by `key` with its own algorithm.
 std::string HandMade(const jose::Key& key, const boost::json::object& header, const boost::json::object& claims) {
-  std::string token =
-      jose::Base64UrlEncode(boost::json::serialize(header)) + "." + jose::Base64UrlEncode(boost::json::serialize(claims));
+  std::string token = jose::Base64UrlEncode(boost::json::serialize(header)) + "." +
+                      jose::Base64UrlEncode(boost::json::serialize(claims));
   token += "." + jose::Base64UrlEncode(key.Sign(key.algorithm(), token).value());
   return token;
 }
@@ -95,6 +96,14 @@ void WriteVerifySeeds(const fs::path& dir) {
                                      "\n"
                                      R"({"iss":"stock\u0072oom","sub":"4\u0032","aud":["x","stockroom-api"],)"
                                      R"("iat":1.75e9,"exp":17500036E2,"jti":"\ud83d\ude00","role":null})");
+  // Paths a 10-minute run did not reach from the seeds above: cty JWT (rule 6) and a
+  // NumericDate above INT64_MAX, which the strict parser stores as uint64 (rule 9).
+  boost::json::object nested = hs_header;
+  nested["cty"] = "JWT";
+  Write(dir / "json-cty-jwt", boost::json::serialize(nested) + "\n" + boost::json::serialize(claims));
+  Write(dir / "json-exp-uint64", boost::json::serialize(hs_header) + "\n" +
+                                     R"({"iss":"stockroom","sub":"42","aud":"stockroom-api","iat":0,)"
+                                     R"("exp":18446744073709551615,"jti":"j","role":"admin"})");
 }
 
 void WriteJwkSeeds(const fs::path& dir) {
