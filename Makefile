@@ -82,11 +82,12 @@ $(BENCH_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DSTOCKROOM_BENCH=ON -DSTOCKROOM_TESTS=OFF $(CMAKE_FLAGS)
 
 bench-build: bench-deps $(BENCH_DIR)/CMakeCache.txt
-	cmake --build $(BENCH_DIR) -j$(JOBS) --target jose_bench
+	cmake --build $(BENCH_DIR) -j$(JOBS) --target jose_bench auth_bench
 
 bench: bench-build
 	$(BENCH_DIR)/bench/jose_bench $(BENCH_ARGS) --benchmark_out=$(BENCH_DIR)/jose_bench.json \
 	  --benchmark_out_format=json
+	$(BENCH_DIR)/bench/auth_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build
