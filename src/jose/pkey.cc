@@ -28,10 +28,7 @@ struct BnFree {
   void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
 };
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using MdCtx = MdCtxPtr;
 struct PkeyCtxFree {
   void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
 };
@@ -129,6 +126,28 @@ std::string EcOrder(std::string_view crv, std::size_t bytes) {
   return ok ? out : "";
 }
 
+// A digest context set up for `alg` with `key`, for signing or verifying.
+MdCtx InitDigest(const AsymmetricKey& key, Algorithm alg, bool sign) {
+  MdCtx ctx(EVP_MD_CTX_new());
+  if (!ctx) return nullptr;
+  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+  const char* digest = DigestName(alg);
+  const int ok = sign ? EVP_DigestSignInit_ex(ctx.get(), &pctx, digest, nullptr, nullptr, key.pkey.get(), nullptr)
+                      : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, digest, nullptr, nullptr, key.pkey.get(), nullptr);
+  if (ok != 1) return nullptr;
+  if (alg == Algorithm::kPS256 || alg == Algorithm::kPS384 || alg == Algorithm::kPS512) {
+    // RFC 7518 s.3.5: MGF1 with the same hash, salt as long as the hash output.
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, digest, nullptr) != 1) {
+      return nullptr;
+    }
+  } else if (key.type == KeyType::kRsa) {
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) return nullptr;
+  }
+  return ctx;
+}
+
 // Fills in the derived facts of a freshly built key and enforces the strength rules.
 Result<AsymmetricKey> Finish(Pkey pkey, bool has_private) {
   AsymmetricKey key;
@@ -170,6 +189,14 @@ Result<AsymmetricKey> Finish(Pkey pkey, bool has_private) {
     }
   }
   key.pkey = std::move(pkey);
+  if (key.type != KeyType::kOkp) {
+    key.prepared_verify.resize(AllAlgorithms().size());
+    for (Algorithm alg : AllAlgorithms()) {
+      const bool fits = AlgorithmKeyType(alg) == key.type && (key.type == KeyType::kRsa || CurveName(alg) == key.curve);
+      if (fits) key.prepared_verify[static_cast<std::size_t>(alg)] = InitDigest(key, alg, /*sign=*/false);
+    }
+    ERR_clear_error();
+  }
   // A private part that does not belong to the public one would sign tokens nobody can
   // verify: prove the pair by signing and verifying once.
   if (has_private) {
@@ -329,27 +356,6 @@ void PutB64(boost::json::object& jwk, const char* name, std::string bytes) {
   OPENSSL_cleanse(bytes.data(), bytes.size());
 }
 
-// A digest context set up for `alg` with `key`, for signing or verifying.
-MdCtx InitDigest(const AsymmetricKey& key, Algorithm alg, bool sign) {
-  MdCtx ctx(EVP_MD_CTX_new());
-  if (!ctx) return nullptr;
-  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
-  const char* digest = DigestName(alg);
-  const int ok = sign ? EVP_DigestSignInit_ex(ctx.get(), &pctx, digest, nullptr, nullptr, key.pkey.get(), nullptr)
-                      : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, digest, nullptr, nullptr, key.pkey.get(), nullptr);
-  if (ok != 1) return nullptr;
-  if (alg == Algorithm::kPS256 || alg == Algorithm::kPS384 || alg == Algorithm::kPS512) {
-    // RFC 7518 s.3.5: MGF1 with the same hash, salt as long as the hash output.
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, digest, nullptr) != 1) {
-      return nullptr;
-    }
-  } else if (key.type == KeyType::kRsa) {
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) return nullptr;
-  }
-  return ctx;
-}
 
 }  // namespace
 
@@ -528,7 +534,14 @@ Result<void> VerifyAsymmetric(const AsymmetricKey& key, Algorithm alg, std::stri
     case KeyType::kOct:
       return bad("not an asymmetric key");
   }
-  MdCtx ctx = InitDigest(key, alg, /*sign=*/false);
+  MdCtx ctx;
+  const std::size_t index = static_cast<std::size_t>(alg);
+  if (index < key.prepared_verify.size() && key.prepared_verify[index]) {
+    ctx.reset(EVP_MD_CTX_new());
+    if (ctx && EVP_MD_CTX_copy_ex(ctx.get(), key.prepared_verify[index].get()) != 1) ctx.reset();
+  } else {
+    ctx = InitDigest(key, alg, /*sign=*/false);
+  }
   if (!ctx) return bad("cannot start verifying");
   if (EVP_DigestVerify(ctx.get(), Bytes(checked), checked.size(), Bytes(input), input.size()) != 1) {
     return bad("the signature does not verify");

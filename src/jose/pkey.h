@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stockroom/jose/algorithm.h"
 #include "stockroom/jose/error.h"
@@ -20,6 +21,11 @@ struct PkeyFree {
   void operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
 };
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 
 // A key pair or public key with what the key layer needs to know about it.
 struct AsymmetricKey {
@@ -33,6 +39,10 @@ struct AsymmetricKey {
   std::string order;
   // RSA: modulus size in bytes, which is the exact signature length.
   std::size_t modulus_bytes = 0;
+  // RSA and EC: a verify context per algorithm the key fits, initialized once (digest and key
+  // looked up, padding set) and copied for each verification; indexed by Algorithm. Read only
+  // after construction. Empty for Ed25519, whose one-shot context is cheap to set up.
+  std::vector<MdCtxPtr> prepared_verify;
 };
 
 // The key in the JWK members of `jwk` (kty RSA, EC or OKP as `type`; RFC 7518 s.6.2-6.3,

@@ -412,6 +412,27 @@ TEST(AsymmetricKeyTest, APrivatePartMustBelongToItsPublicPart) {
   EXPECT_TRUE(plain->Verify(Algorithm::kRS256, "m", *plain->Sign(Algorithm::kRS256, "m")));
 }
 
+TEST(AsymmetricKeyTest, OneKeyVerifiesFromManyThreadsAtOnce) {
+  for (Algorithm alg : {Algorithm::kRS256, Algorithm::kPS256, Algorithm::kES256, Algorithm::kEdDSA}) {
+    const Key key = *Key::Generate(alg);
+    const std::string good = *key.Sign(alg, "payload");
+    std::string bad = good;
+    bad[bad.size() / 2] = static_cast<char>(bad[bad.size() / 2] ^ 1);
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 50; ++i) {
+          if (!key.Verify(alg, "payload", good)) ++wrong;
+          if (key.Verify(alg, "payload", bad)) ++wrong;
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(wrong.load(), 0) << AlgorithmName(alg);
+  }
+}
+
 TEST(AsymmetricKeyTest, EcdsaSignatureComponentsMustBeInRange) {
   Key key = *Key::Generate(Algorithm::kES256);
   // The "psychic signature" (CVE-2022-21449): r = s = 0 must never verify.
