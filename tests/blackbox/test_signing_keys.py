@@ -209,3 +209,32 @@ def test_keys_rotate_to_another_algorithm(binary, tmp_path):
         s.stop()
     for path in data.iterdir():
         assert path.stat().st_mode & 0o077 == 0, path
+
+
+
+@pytest.mark.parametrize("alg", ["EdDSA", "ES256"])
+def test_node_jose_verifies_server_tokens_from_the_jwks_endpoint_alone(binary, tmp_path, alg):
+    import pathlib
+    node_cli = pathlib.Path(__file__).resolve().parents[1] / "interop" / "jose_cli.mjs"
+    s = Server(binary, tmp_path / "d", ["--jwt-alg", alg]).start()
+    try:
+        token = s.login()
+        jwks_uri = requests.get(s.url + "/.well-known/openid-configuration", timeout=10).json()["jwks_uri"]
+        r = subprocess.run(["node", str(node_cli), "verify-remote", jwks_uri, alg, token], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["preferred_username"] == "admin"
+        # A token from another key with the same kid is refused by Node too.
+        header = jwt.get_unverified_header(token)
+        forged = subprocess.run([binary, "keys", "generate", "--alg", alg, "--kid", header["kid"]],
+                                capture_output=True, text=True, check=True).stdout
+        (tmp_path / "other.jwk").write_text(forged)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        other = subprocess.run([binary, "token", "sign", "--key", str(tmp_path / "other.jwk"), "--alg", alg,
+                                "--typ", "at+jwt", "--claims", json.dumps(claims)],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        r = subprocess.run(["node", str(node_cli), "verify-remote", jwks_uri, alg, other], capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 1
+    finally:
+        s.stop()
