@@ -11,7 +11,7 @@ packages=(
   john-data
   libgtest-dev libgmock-dev
   python3-pytest python3-requests python3-jwt python3-cryptography
-  sqlite3 curl
+  sqlite3 curl jq
 )
 # Optional groups, selected by argument: `bench` adds the benchmark tools (and libjwt, the
 # library the jose benchmarks compare with), `fuzz` clang with libFuzzer.

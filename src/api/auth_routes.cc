@@ -154,6 +154,7 @@ Response SessionResponse(const Services& services, const Context& context, const
 }
 
 Response StartSession(const Services& services, const Context& context, const auth::User& user) {
+  if (auto problem = SyncUserMark(services, user.id)) return std::move(*problem);
   // Not before the user's revocation mark: a session begun right after a password change
   // (within the same second) must not be ended by it.
   const std::int64_t now =
@@ -239,6 +240,7 @@ Response Refresh(const Services& services, Context& context) {
     if (user.error().code != store::Errc::kNotFound) return StoreProblem(user.error(), "user");
     return RefreshRefused("the user no longer exists");
   }
+  if (auto problem = SyncUserMark(services, user->id)) return std::move(*problem);
   // Disabled since, or the password or role changed after the session began: it is over.
   if (user->disabled ||
       rotation->token.issued_at < services.revocations.TokensValidFrom(std::to_string(user->id)) ||

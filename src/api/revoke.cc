@@ -29,6 +29,13 @@ std::optional<http::Response> RevokeUserTokens(const Services& services, std::in
   return Revoke(services, revocation);
 }
 
+std::optional<http::Response> SyncUserMark(const Services& services, std::int64_t user_id) {
+  auto mark = services.store.FindRevocation(auth::Revocation::Kind::kTokensIssuedBefore, std::to_string(user_id));
+  if (!mark) return StoreProblem(mark.error(), "revocation");
+  if (*mark) services.revocations.Add(**mark);
+  return std::nullopt;
+}
+
 std::optional<http::Response> RevokeToken(const Services& services, std::string jti, std::int64_t expires_at) {
   auth::Revocation revocation;
   revocation.kind = auth::Revocation::Kind::kToken;

@@ -10,7 +10,7 @@ namespace {
 
 int VerifyAudit(const CommonOptions& common) {
   try {
-    auto store = OpenStore(PrepareDataDir(common.data_dir), store::Durability::kFull, 1);
+    auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
     constexpr int kPage = 5000;
     std::int64_t after = 0;
     std::string prev_hash;

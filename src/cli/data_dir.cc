@@ -18,6 +18,16 @@ std::filesystem::path PrepareDataDir(const std::string& dir) {
   return path;
 }
 
+std::filesystem::path ExistingDataDir(const std::string& dir) {
+  std::filesystem::path path = std::filesystem::absolute(dir);
+  if (!std::filesystem::exists(path / "stockroom.db")) {
+    throw std::runtime_error("no Stockroom data in " + path.string() +
+                             ": give the --data-dir of your server (or set STOCKROOM_DATA_DIR), or start "
+                             "`stockroom serve --data-dir " + dir + "` once to create it");
+  }
+  return path;
+}
+
 std::unique_ptr<store::Store> OpenStore(const std::filesystem::path& data_dir, store::Durability durability,
                                         int connections) {
   store::SqliteOptions options;

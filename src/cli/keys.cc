@@ -16,7 +16,7 @@ std::int64_t Now() {
 
 int Rotate(const CommonOptions& common, const std::string& alg_name) {
   try {
-    const auto data_dir = PrepareDataDir(common.data_dir);
+    const auto data_dir = ExistingDataDir(common.data_dir);
     std::optional<jose::Algorithm> alg;
     if (!alg_name.empty()) {
       alg = jose::AlgorithmFromName(alg_name);
@@ -37,7 +37,7 @@ int Rotate(const CommonOptions& common, const std::string& alg_name) {
 
 int List(const CommonOptions& common) {
   try {
-    const auto keys = auth::ListSigningKeys(PrepareDataDir(common.data_dir));
+    const auto keys = auth::ListSigningKeys(ExistingDataDir(common.data_dir));
     std::cout << fmt::format("{:<46} {:<6} {}\n", "KID", "ALG", "STATUS");
     for (const auto& key : keys) {
       std::string status = "active (signs)";
@@ -59,7 +59,7 @@ int List(const CommonOptions& common) {
 
 int Retire(const CommonOptions& common, const std::string& kid) {
   try {
-    if (!auth::RetirePreviousKey(PrepareDataDir(common.data_dir), kid)) {
+    if (!auth::RetirePreviousKey(ExistingDataDir(common.data_dir), kid)) {
       throw std::runtime_error("no previous key '" + kid + "' (the active key cannot be retired: rotate first)");
     }
     std::cout << fmt::format("key {} retired; tokens it signed stop verifying once the server restarts\n", kid);

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <boost/system/system_error.hpp>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -119,7 +120,6 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     auto store = OpenStore(data_dir, options.durability == "full" ? store::Durability::kFull : store::Durability::kNormal,
                            static_cast<int>(options.db_threads) + 2);
     auth::PasswordHasher passwords({options.argon2_ops, options.argon2_mem_mib * 1024 * 1024});
-    BootstrapAdmin(*store, passwords);
     std::optional<jose::Algorithm> alg;
     if (!options.jwt_alg.empty()) {
       alg = jose::AlgorithmFromName(options.jwt_alg);
@@ -180,10 +180,18 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     config.io_threads = options.io_threads;
     config.database_threads = options.db_threads;
     config.limits.max_connections = options.max_connections;
-    http::Server server(config, router, tokens);
+    std::unique_ptr<http::Server> server;
+    try {
+      server = std::make_unique<http::Server>(config, router, tokens);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen on " + options.listen + ": " + e.code().message());
+    }
+    // Only once listening works: a first start that fails must not use up the one-time
+    // printing of the admin password.
+    BootstrapAdmin(*store, passwords);
     http::Log(http::LogLevel::kInfo, "starting",
               {{"data_dir", data_dir.string()}, {"durability", options.durability}, {"issuer", options.issuer}});
-    server.Run();
+    server->Run();
     return 0;
   } catch (const std::exception& e) {
     http::Log(http::LogLevel::kError, "cannot serve", {{"error", e.what()}});

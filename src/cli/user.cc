@@ -45,7 +45,7 @@ int AddUser(const CommonOptions& common, const std::string& username, const std:
     if (auto problem = auth::CheckUsername(username)) throw std::runtime_error("username " + *problem);
     const std::string password = ReadPassword();
     if (auto problem = auth::CheckNewPassword(username, password)) throw std::runtime_error("password " + *problem);
-    auto store = OpenStore(PrepareDataDir(common.data_dir), store::Durability::kFull, 1);
+    auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
     auth::PasswordHasher passwords;
     auto created = store->CreateUser({username, passwords.Hash(password), *role});
     if (!created) {
@@ -64,7 +64,7 @@ int AddUser(const CommonOptions& common, const std::string& username, const std:
 
 int ListUsers(const CommonOptions& common) {
   try {
-    auto store = OpenStore(PrepareDataDir(common.data_dir), store::Durability::kFull, 1);
+    auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
     auto users = store->ListUsers();
     if (!users) throw std::runtime_error(users.error().detail);
     std::cout << fmt::format("{:<6} {:<24} {:<16} {}\n", "ID", "USERNAME", "ROLE", "STATUS");
@@ -112,7 +112,7 @@ struct UserChangeOptions {
 
 int ChangeUser(const CommonOptions& common, const UserChangeOptions& options, const char* command) {
   try {
-    auto store = OpenStore(PrepareDataDir(common.data_dir), store::Durability::kFull, 1);
+    auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
     auto user = store->FindUserByName(options.username);
     if (!user) throw std::runtime_error("no user '" + options.username + "'");
     auth::UserChanges changes;

@@ -101,6 +101,7 @@ def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(binary, 
 
 def test_user_add_stores_only_an_argon2id_hash(binary, tmp_path):
     data = tmp_path / "d"
+    Server(binary, data).start().stop()
     password = "another-long-password"
     r = run(binary, "user", "add", "olaf", "--role", "admin", "--data-dir", str(data), stdin=password + "\n")
     assert r.returncode == 0, r.stderr
@@ -127,6 +128,7 @@ def test_user_add_refuses_bad_input(binary, tmp_path, args, stdin, message):
 
 def test_user_add_refuses_a_duplicate(binary, tmp_path):
     data = str(tmp_path / "d")
+    Server(binary, tmp_path / "d").start().stop()
     assert run(binary, "user", "add", "erika", "--data-dir", data, stdin="a-long-staff-password\n").returncode == 0
     again = run(binary, "user", "add", "erika", "--data-dir", data, stdin="a-long-staff-password\n")
     assert again.returncode == 1 and "exists" in again.stderr
@@ -176,3 +178,51 @@ def test_user_set_refuses_to_remove_the_last_admin_and_needs_a_change(binary, tm
     assert run(binary, "user", "set", "admin", "--data-dir", str(data)).returncode == 2
     assert run(binary, "user", "set", "nobody", "--disable", "--data-dir", str(data)).returncode == 1
     assert run(binary, "user", "passwd", "admin", "--data-dir", str(data), stdin="short\n").returncode == 1
+
+
+@pytest.mark.parametrize("args", [["user", "list"], ["user", "add", "erika"], ["user", "set", "erika", "--disable"],
+                                  ["keys", "list"], ["keys", "rotate"], ["audit", "verify"]])
+def test_commands_other_than_serve_never_create_a_data_directory(binary, tmp_path, args):
+    typo = tmp_path / "typo"
+    r = run(binary, *args, "--data-dir", str(typo), stdin="a-long-staff-password\n")
+    assert r.returncode == (2 if args[0] == "audit" else 1), r.stdout + r.stderr  # audit: 1 means "broken"
+    assert "no Stockroom data" in r.stderr
+    assert not typo.exists()
+
+
+def test_a_failed_first_start_keeps_the_admin_password_for_the_next(binary, tmp_path):
+    import socket
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    port = busy.getsockname()[1]
+    try:
+        r = run(binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(tmp_path / "d"))
+        assert r.returncode == 1
+        assert f"cannot listen on 127.0.0.1:{port}" in r.stderr
+        assert "with password" not in r.stderr
+    finally:
+        busy.close()
+    s = Server(binary, tmp_path / "d")
+    s.env.pop("STOCKROOM_ADMIN_PASSWORD")
+    s.start()
+    try:
+        assert "created user 'admin' with password" in "".join(s.lines)
+    finally:
+        s.stop()
+
+
+def test_a_login_right_after_a_cli_change_survives_it(binary, tmp_path):
+    data = tmp_path / "d"
+    s = Server(binary, data).start()
+    try:
+        admin = s.login()
+        assert s.post(f"{API}/users", admin, json={"username": "mia", "password": "a-long-staff-password",
+                                                   "role": "admin"}).status_code == 201
+        for _ in range(3):
+            assert run(binary, "user", "set", "mia", "--role", "warehouse_staff", "--data-dir", str(data)).returncode == 0
+            token = s.login("mia", "a-long-staff-password")  # at once, before the server polls
+            time.sleep(1.3)
+            assert s.get(f"{API}/items", token).status_code == 200
+    finally:
+        s.stop()

@@ -101,6 +101,9 @@ class Store {
   virtual Result<void> AddRevocation(const auth::Revocation& revocation) = 0;
   // Every entry whose expires_at is not before `now`; deletes the others.
   virtual Result<std::vector<auth::Revocation>> LoadRevocations(std::int64_t now) = 0;
+  // The entry of `kind` for `subject`, if there is one (expired or not).
+  virtual Result<std::optional<auth::Revocation>> FindRevocation(auth::Revocation::Kind kind,
+                                                                  std::string_view subject) = 0;
   // Entries written after `*since_ms` (unix ms, by any process), for a server to pick up what
   // another process (the CLI) revoked; advances `*since_ms` past what it returns.
   virtual Result<std::vector<auth::Revocation>> RevocationsChangedSince(std::int64_t* since_ms) = 0;

@@ -376,6 +376,21 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<std::optional<auth::Revocation>> FindRevocation(auth::Revocation::Kind kind,
+                                                          std::string_view subject) override {
+    try {
+      Lease lease(*this);
+      Statement query = lease->Prepare(
+          "SELECT kind, subject, not_before, expires_at FROM revocations WHERE kind = ?1 AND subject = ?2");
+      query.Bind(1, RevocationKindName(kind)).Bind(2, subject);
+      auto entries = ReadRevocations(query);
+      if (entries.empty()) return std::optional<auth::Revocation>();
+      return std::optional<auth::Revocation>(std::move(entries.front()));
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
   Result<std::vector<auth::Revocation>> RevocationsChangedSince(std::int64_t* since_ms) override {
     try {
       Lease lease(*this);
