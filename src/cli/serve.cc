@@ -264,6 +264,10 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
                   "Refresh token cookies without 'Secure', for plain-HTTP development only");
   serve->add_option("--max-connections", options->max_connections, "Simultaneous connections before 503")
       ->capture_default_str();
+  serve->footer(
+      "Environment: STOCKROOM_ADMIN_PASSWORD sets the password of the first user, admin, created at the first "
+      "start (default: a random one, printed once). The data directory is the global --data-dir (or "
+      "STOCKROOM_DATA_DIR), default ./var.");
   serve->callback([&common, options] { SetExitCode(Serve(common, *options)); });
 }
 

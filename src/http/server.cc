@@ -357,7 +357,8 @@ awaitable<void> Server::Impl::RunConnection(std::shared_ptr<Connection> connecti
     boost::json::object fields{{"method", MethodName(request.method)},
                                {"path", request.path},
                                {"status", response.status},
-                               {"duration_ms", std::round(elapsed.count() * 1000) / 1000},
+                               // integer microseconds: exact, and readable (a double prints as 9.21E-1)
+                               {"duration_us", static_cast<std::int64_t>(std::llround(elapsed.count() * 1000))},
                                {"request_id", request.request_id},
                                {"remote", remote}};
     if (auto sub = response.Header("x-stockroom-sub")) fields["sub"] = *sub;
