@@ -43,6 +43,7 @@ void AddAuditCommands(CLI::App& app, const CommonOptions& common) {
   CLI::App* verify = audit->add_subcommand(
       "verify", "Check the hash chain: exit 0 when intact, 1 naming the first edited, removed or reordered record");
   verify->fallthrough();
+  NoteDataDir(verify);
   verify->callback([&common] { SetExitCode(VerifyAudit(common)); });
 }
 

@@ -20,6 +20,12 @@ void AddKeyRingCommands(CLI::App& keys, const CommonOptions& common);
 // `audit verify` (src/cli/audit.cc).
 void AddAuditCommands(CLI::App& app, const CommonOptions& common);
 
+// Adds to `command`'s --help the global option it uses: --data-dir (STOCKROOM_DATA_DIR).
+inline void NoteDataDir(CLI::App* command) {
+  command->footer("Data directory: --data-dir DIR (or STOCKROOM_DATA_DIR), anywhere on the command line; "
+                  "default ./var. It must be one a server has started in.");
+}
+
 // Records the exit status of the command that ran; returned by main.
 void SetExitCode(int code);
 int ExitCode();

@@ -76,16 +76,19 @@ void AddKeyRingCommands(CLI::App& keys, const CommonOptions& common) {
   auto alg = std::make_shared<std::string>();
   CLI::App* rotate = keys.add_subcommand("rotate", "Make a new signing key active; the previous ones keep verifying");
   rotate->fallthrough();
+  NoteDataDir(rotate);
   rotate->add_option("--alg", *alg, "Algorithm of the new key (default: that of the active key, else HS256)");
   rotate->callback([&common, alg] { SetExitCode(Rotate(common, *alg)); });
 
   CLI::App* list = keys.add_subcommand("list", "List the signing keys of the data directory");
   list->fallthrough();
+  NoteDataDir(list);
   list->callback([&common] { SetExitCode(List(common)); });
 
   auto kid = std::make_shared<std::string>();
   CLI::App* retire = keys.add_subcommand("retire", "Forget a previous key: the tokens it signed stop verifying");
   retire->fallthrough();
+  NoteDataDir(retire);
   retire->add_option("kid", *kid, "The key id (see keys list)")->required();
   retire->callback([&common, kid] { SetExitCode(Retire(common, *kid)); });
 }

@@ -165,6 +165,7 @@ void AddUserCommands(CLI::App& app, const CommonOptions& common) {
   auto role = std::make_shared<std::string>("warehouse_staff");
   CLI::App* add = user->add_subcommand("add", "Add a user; the password is read from standard input");
   add->fallthrough();
+  NoteDataDir(add);
   add->add_option("username", *username, "Login name: 1-64 of A-Z a-z 0-9 . _ @ -")->required();
   add->add_option("--role", *role, "admin or warehouse_staff")
       ->check(CLI::IsMember({"admin", "warehouse_staff"}))
@@ -175,6 +176,7 @@ void AddUserCommands(CLI::App& app, const CommonOptions& common) {
   CLI::App* set = user->add_subcommand(
       "set", "Change a user's role or status; their tokens stop working (a running server notices within a second)");
   set->fallthrough();
+  NoteDataDir(set);
   set->add_option("username", set_options->username, "The user")->required();
   set->add_option("--role", set_options->role, "admin or warehouse_staff")->check(CLI::IsMember({"admin", "warehouse_staff"}));
   auto* disable = set->add_flag("--disable", set_options->disable, "Refuse logins and revoke every token");
@@ -193,11 +195,13 @@ void AddUserCommands(CLI::App& app, const CommonOptions& common) {
   CLI::App* passwd = user->add_subcommand(
       "passwd", "Set a user's password, read from standard input; their tokens stop working");
   passwd->fallthrough();
+  NoteDataDir(passwd);
   passwd->add_option("username", passwd_options->username, "The user")->required();
   passwd->callback([&common, passwd_options] { SetExitCode(ChangeUser(common, *passwd_options, "passwd")); });
 
   CLI::App* list = user->add_subcommand("list", "List users");
   list->fallthrough();
+  NoteDataDir(list);
   list->callback([&common] { SetExitCode(ListUsers(common)); });
 }
 

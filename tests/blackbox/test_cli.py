@@ -32,6 +32,8 @@ def test_help_describes_every_command_and_option(binary):
         assert option in serve.stdout, option
     add = run(binary, "user", "add", "--help")
     assert add.returncode == 0 and "--role" in add.stdout and "standard input" in add.stdout
+    for command in (["user", "add"], ["user", "list"], ["user", "set"], ["keys", "rotate"], ["audit", "verify"]):
+        assert "--data-dir" in run(binary, *command, "--help").stdout, command
 
 
 def test_unknown_command_is_a_usage_error(binary):
