@@ -181,6 +181,18 @@ def test_duplicate_sku_is_409(shared_server):
     assert r.json()["errors"][0]["field"] == "sku"
 
 
+def test_a_sku_renamed_away_is_not_free_for_another_item(shared_server):
+    admin = shared_server.login()
+    item = shared_server.post(f"{API}/items", admin, json=item_body("RENAMED-OLD")).json()
+    r = shared_server.patch(f"{API}/items/{item['id']}", admin, json={"sku": "RENAMED-NEW"})
+    assert r.status_code == 200
+    r = shared_server.post(f"{API}/items", admin, json=item_body("RENAMED-OLD"))
+    assert r.status_code == 409 and r.json()["errors"][0]["field"] == "sku"
+    assert shared_server.get(f"{API}/items/by-sku/RENAMED-OLD", admin).status_code == 404
+    # Its own item may take it back.
+    assert shared_server.patch(f"{API}/items/{item['id']}", admin, json={"sku": "RENAMED-OLD"}).status_code == 200
+
+
 BAD_BODIES = [
     ({"surprise": 1}, "surprise"),
     ({"quantity": 12.5}, "quantity"),

@@ -299,6 +299,26 @@ TEST_P(StoreContractTest, ConcurrentRefreshesWithOneTokenRotateItOnce) {
   EXPECT_EQ(recent.load(), 7);
 }
 
+TEST_P(StoreContractTest, ASkuRenamedAwayStaysWithItsItem) {
+  auto item = store_->CreateItem(Fields("OLD-SKU"));
+  ASSERT_TRUE(item);
+  ItemChanges rename;
+  rename.sku = "NEW-SKU";
+  ASSERT_TRUE(store_->UpdateItem(item->id, std::nullopt, rename));
+  EXPECT_EQ(store_->CreateItem(Fields("OLD-SKU")).error().code, Errc::kDuplicateSku);
+  auto other = store_->CreateItem(Fields("OTHER"));
+  ASSERT_TRUE(other);
+  ItemChanges steal;
+  steal.sku = "OLD-SKU";
+  EXPECT_EQ(store_->UpdateItem(other->id, std::nullopt, steal).error().code, Errc::kDuplicateSku);
+  EXPECT_EQ(store_->GetItem(other->id)->fields.sku, "OTHER");
+  // The item may take its own former SKU back.
+  auto back = store_->UpdateItem(item->id, std::nullopt, steal);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->fields.sku, "OLD-SKU");
+  EXPECT_EQ(store_->GetItemBySku("OLD-SKU")->id, item->id);
+}
+
 TEST_P(StoreContractTest, DataSurvivesReopening) {
   auto item = store_->CreateItem(Fields("KEEP"));
   ASSERT_TRUE(item);

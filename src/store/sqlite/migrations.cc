@@ -79,6 +79,14 @@ CREATE TABLE audit (
   hash       TEXT NOT NULL
 );
 )sql"},
+    // Every SKU an item has ever had stays its own: renaming frees nothing for other items.
+    Migration{4, R"sql(
+CREATE TABLE skus (
+  sku     TEXT PRIMARY KEY,
+  item_id INTEGER NOT NULL REFERENCES items (id)
+);
+INSERT INTO skus (sku, item_id) SELECT sku, id FROM items;
+)sql"},
 };
 
 }  // namespace

@@ -126,6 +126,7 @@ class SqliteStore final : public Store {
   Result<Item> CreateItem(const ItemFields& fields) override {
     try {
       Lease lease(*this);
+      WriteTransaction transaction(*lease);
       const std::int64_t now = NowMs();
       lease->Prepare(fmt::format(
                          "INSERT INTO items (sku, name, description, category, kind, unit, quantity_units, "
@@ -146,6 +147,9 @@ class SqliteStore final : public Store {
           .Run();
       Item item;
       item.id = lease->LastInsertId();
+      // A SKU some item had before (renamed away) is as taken as a current one.
+      lease->Prepare("INSERT INTO skus (sku, item_id) VALUES (?1, ?2)").Bind(1, fields.sku).Bind(2, item.id).Run();
+      transaction.Commit();
       item.fields = fields;
       item.created_at_ms = item.updated_at_ms = now;
       item.version = 1;
@@ -218,6 +222,16 @@ class SqliteStore final : public Store {
       }
       changes.ApplyTo(item.fields);
       if (SameFields(item.fields, current->fields)) return item;
+      if (item.fields.sku != current->fields.sku) {
+        // Taking a SKU: free, or one this item had before; never another item's, past or present.
+        Statement owner = lease->Prepare("SELECT item_id FROM skus WHERE sku = ?1");
+        owner.Bind(1, item.fields.sku);
+        if (owner.Step()) {
+          if (owner.Int(0) != id) return Error{Errc::kDuplicateSku, "sku belongs (or belonged) to another item"};
+        } else {
+          lease->Prepare("INSERT INTO skus (sku, item_id) VALUES (?1, ?2)").Bind(1, item.fields.sku).Bind(2, id).Run();
+        }
+      }
       item.version += 1;
       item.updated_at_ms = std::max(NowMs(), item.created_at_ms);
       const auto& f = item.fields;
