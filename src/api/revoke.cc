@@ -14,19 +14,15 @@ std::optional<http::Response> Revoke(const Services& services, const auth::Revoc
 }
 
 std::optional<http::Response> RevokeUserTokens(const Services& services, std::int64_t user_id) {
+  // The mark in the store, not only the one in memory: the CLI may have written a later one
+  // that the poll has not brought in yet.
+  auto current = services.store.FindRevocation(auth::Revocation::Kind::kTokensIssuedBefore, std::to_string(user_id));
+  if (!current) return StoreProblem(current.error(), "revocation");
+  const std::int64_t mark = std::max(services.revocations.TokensValidFrom(std::to_string(user_id)),
+                                     *current ? (*current)->not_before : 0);
   const auto& config = services.tokens.config();
-  const std::int64_t now = services.tokens.Now();
-  auth::Revocation revocation;
-  revocation.kind = auth::Revocation::Kind::kTokensIssuedBefore;
-  revocation.subject = std::to_string(user_id);
-  // iat has one-second resolution: every token issued in this second is caught too, and new
-  // ones are issued with iat = now + 1 (AccessTokenService::Issue).
-  // Strictly after every iat already given out, including tokens issued at an earlier mark
-  // (Issue never issues before the mark), so back-to-back changes each revoke.
-  revocation.not_before = std::max(now, services.revocations.TokensValidFrom(revocation.subject)) + 1;
-  // The last token this can refuse was issued at now and expires at now + ttl (+ leeway).
-  revocation.expires_at = revocation.not_before + config.ttl_seconds + config.leeway_seconds;
-  return Revoke(services, revocation);
+  return Revoke(services, auth::RevokeUserTokensAt(user_id, services.tokens.Now(), mark,
+                                                   config.ttl_seconds + config.leeway_seconds));
 }
 
 std::optional<http::Response> SyncUserMark(const Services& services, std::int64_t user_id) {

@@ -82,16 +82,6 @@ Response GetUser(const Services& services, Context& context) {
   return JsonResponse(200, UserToJson(*user));
 }
 
-// True when some active admin other than `user_id` exists.
-store::Result<bool> AnotherActiveAdmin(const Services& services, std::int64_t user_id) {
-  auto users = services.store.ListUsers();
-  if (!users) return users.error();
-  for (const auth::User& user : *users) {
-    if (user.id != user_id && user.role == auth::Role::kAdmin && !user.disabled) return true;
-  }
-  return false;
-}
-
 // PATCH /users/{id} {role?, disabled?, password?} (admin). Any change revokes every token the
 // user holds, so a demoted or disabled user loses access on the very next request.
 Response PatchUser(const Services& services, Context& context) {
@@ -130,15 +120,11 @@ Response PatchUser(const Services& services, Context& context) {
   }
   if (!errors.empty()) return ValidationProblem(std::move(errors));
 
-  const bool loses_admin = user->role == auth::Role::kAdmin && !user->disabled &&
-                           ((changes.role && *changes.role != auth::Role::kAdmin) || changes.disabled.value_or(false));
-  if (loses_admin) {
-    auto another = AnotherActiveAdmin(services, user->id);
-    if (!another) return StoreProblem(another.error(), "users");
-    if (!*another) {
-      return http::MakeProblem(409, "last-admin", "this is the last active admin; make another admin first",
-                               {{changes.role ? "role" : "disabled", "would leave no active admin"}});
-    }
+  auto users = services.store.ListUsers();
+  if (!users) return StoreProblem(users.error(), "users");
+  if (auth::RemovesLastActiveAdmin(*user, changes, *users)) {
+    return http::MakeProblem(409, "last-admin", "this is the last active admin; make another admin first",
+                             {{changes.role ? "role" : "disabled", "would leave no active admin"}});
   }
   const bool changed = (changes.role && *changes.role != user->role) ||
                        (changes.disabled && *changes.disabled != user->disabled) || changes.password_hash;
@@ -150,9 +136,7 @@ Response PatchUser(const Services& services, Context& context) {
             {{"sub", context.principal->subject}, {"user_id", user->id}, {"role", auth::RoleName(updated->role)},
              {"disabled", updated->disabled}, {"password_reset", changes.password_hash.has_value()}});
   Audit(services, context, "user.update", "user:" + std::to_string(user->id),
-        {{"before", {{"role", auth::RoleName(user->role)}, {"disabled", user->disabled}}},
-         {"after", {{"role", auth::RoleName(updated->role)}, {"disabled", updated->disabled}}},
-         {"password_reset", changes.password_hash.has_value()}});
+        auth::DescribeUserChange(*user, *updated, changes.password_hash.has_value()));
   return JsonResponse(200, UserToJson(*updated));
 }
 

@@ -5,6 +5,16 @@
 
 namespace stockroom::auth {
 
+Revocation RevokeUserTokensAt(std::int64_t user_id, std::int64_t now, std::int64_t current_mark,
+                              std::int64_t longest_token) {
+  Revocation revocation;
+  revocation.kind = Revocation::Kind::kTokensIssuedBefore;
+  revocation.subject = std::to_string(user_id);
+  revocation.not_before = std::max(now, current_mark) + 1;
+  revocation.expires_at = revocation.not_before + longest_token;
+  return revocation;
+}
+
 void RevocationList::Add(const Revocation& revocation) {
   std::unique_lock lock(mutex_);
   switch (revocation.kind) {

@@ -73,15 +73,21 @@ jose::Key ParseSigningKey(const std::string& text, jose::Algorithm alg) {
   return std::move(*key);
 }
 
-std::vector<jose::Algorithm> ParseAlgorithmList(const std::string& list) {
-  std::vector<jose::Algorithm> algorithms;
+std::vector<std::string> SplitCommaList(const std::string& list) {
+  std::vector<std::string> items;
   std::size_t start = 0;
   while (start <= list.size()) {
     const std::size_t comma = std::min(list.find(',', start), list.size());
-    if (auto alg = jose::AlgorithmFromName(std::string_view(list).substr(start, comma - start))) {
-      algorithms.push_back(*alg);
-    }
+    if (comma > start) items.push_back(list.substr(start, comma - start));
     start = comma + 1;
+  }
+  return items;
+}
+
+std::vector<jose::Algorithm> ParseAlgorithmList(const std::string& list) {
+  std::vector<jose::Algorithm> algorithms;
+  for (const std::string& name : SplitCommaList(list)) {
+    if (auto alg = jose::AlgorithmFromName(name)) algorithms.push_back(*alg);
   }
   return algorithms;
 }

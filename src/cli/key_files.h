@@ -24,6 +24,9 @@ jose::KeySet ParseTrustedKeys(const std::string& text, const std::vector<jose::A
 // text holds no key that can sign with `alg`.
 jose::Key ParseSigningKey(const std::string& text, jose::Algorithm alg);
 
+// The non-empty items of a comma-separated list ("a,b,,c" -> a, b, c).
+std::vector<std::string> SplitCommaList(const std::string& list);
+
 // Parses a comma-separated list of algorithm names. Unknown names (including "none") are
 // dropped: they can never be allowed.
 std::vector<jose::Algorithm> ParseAlgorithmList(const std::string& list);

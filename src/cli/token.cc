@@ -43,17 +43,6 @@ std::string TokenArgument(const std::string& argument) {
   return token;
 }
 
-std::vector<std::string> SplitList(const std::string& list) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (!list.empty() && start <= list.size()) {
-    const std::size_t comma = std::min(list.find(',', start), list.size());
-    if (comma > start) items.push_back(list.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return items;
-}
-
 int Verify(const VerifyOptions& options) {
   jose::VerifyPolicy policy;
   std::optional<jose::KeySet> keys;
@@ -63,7 +52,7 @@ int Verify(const VerifyOptions& options) {
     policy.issuer = options.issuer;
     policy.audience = options.audience;
     policy.typ = options.typ;
-    policy.required_claims = SplitList(options.required);
+    policy.required_claims = SplitCommaList(options.required);
     policy.leeway_seconds = options.leeway;
     policy.max_token_bytes = options.max_bytes;
     policy.profile = options.profile == "jws" ? jose::VerifyPolicy::Profile::kJws : jose::VerifyPolicy::Profile::kJwt;

@@ -2,6 +2,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -53,7 +54,8 @@ int AddUser(const CommonOptions& common, const std::string& username, const std:
       throw std::runtime_error(created.error().detail);
     }
     (void)store->AppendAudit({"", "cli", "", "user.create", "user:" + std::to_string(created->id),
-                              fmt::format(R"({{"after":{{"username":"{}","role":"{}"}}}})", username, role_name)});
+                              boost::json::serialize(boost::json::object{
+                                  {"after", {{"username", username}, {"role", role_name}}}})});
     std::cout << fmt::format("created user {} (id {}, role {})\n", username, created->id, role_name);
     return 0;
   } catch (const std::exception& e) {
@@ -87,18 +89,10 @@ constexpr std::int64_t kLongestTokenSeconds = 30 * 86400;
 void RevokeTokensOf(store::Store& store, std::int64_t user_id) {
   const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
-  auth::Revocation revocation;
-  revocation.kind = auth::Revocation::Kind::kTokensIssuedBefore;
-  revocation.subject = std::to_string(user_id);
-  // Strictly after every iat already given out (see api/revoke.cc).
-  std::int64_t mark = now;
-  auto existing = store.LoadRevocations(now);
-  if (!existing) throw std::runtime_error(existing.error().detail);
-  for (const auth::Revocation& entry : *existing) {
-    if (entry.kind == revocation.kind && entry.subject == revocation.subject) mark = std::max(mark, entry.not_before);
-  }
-  revocation.not_before = mark + 1;
-  revocation.expires_at = revocation.not_before + kLongestTokenSeconds + 300;
+  auto current = store.FindRevocation(auth::Revocation::Kind::kTokensIssuedBefore, std::to_string(user_id));
+  if (!current) throw std::runtime_error(current.error().detail);
+  const auth::Revocation revocation =
+      auth::RevokeUserTokensAt(user_id, now, *current ? (*current)->not_before : 0, kLongestTokenSeconds + 300);
   if (auto added = store.AddRevocation(revocation); !added) throw std::runtime_error(added.error().detail);
 }
 
@@ -124,24 +118,17 @@ int ChangeUser(const CommonOptions& common, const UserChangeOptions& options, co
       if (auto problem = auth::CheckNewPassword(user->username, password)) throw std::runtime_error("password " + *problem);
       changes.password_hash = auth::PasswordHasher().Hash(password);
     }
-    const bool loses_admin = user->role == auth::Role::kAdmin && !user->disabled &&
-                             ((changes.role && *changes.role != auth::Role::kAdmin) || changes.disabled.value_or(false));
-    if (loses_admin) {
-      auto users = store->ListUsers();
-      if (!users) throw std::runtime_error(users.error().detail);
-      const bool another = std::any_of(users->begin(), users->end(), [&](const auth::User& other) {
-        return other.id != user->id && other.role == auth::Role::kAdmin && !other.disabled;
-      });
-      if (!another) throw std::runtime_error("'" + user->username + "' is the last active admin; make another admin first");
+    auto users = store->ListUsers();
+    if (!users) throw std::runtime_error(users.error().detail);
+    if (auth::RemovesLastActiveAdmin(*user, changes, *users)) {
+      throw std::runtime_error("'" + user->username + "' is the last active admin; make another admin first");
     }
     auto updated = store->UpdateUser(user->id, changes);
     if (!updated) throw std::runtime_error(updated.error().detail);
     RevokeTokensOf(*store, user->id);
     (void)store->AppendAudit(
         {"", "cli", "", "user.update", "user:" + std::to_string(user->id),
-         fmt::format(R"({{"before":{{"role":"{}","disabled":{}}},"after":{{"role":"{}","disabled":{}}},"password_reset":{}}})",
-                     auth::RoleName(user->role), user->disabled, auth::RoleName(updated->role), updated->disabled,
-                     changes.password_hash.has_value())});
+         boost::json::serialize(auth::DescribeUserChange(*user, *updated, changes.password_hash.has_value()))});
     std::cout << fmt::format("{}: role {}, {}; every token issued before now is revoked\n", updated->username,
                              auth::RoleName(updated->role), updated->disabled ? "disabled" : "active");
     return 0;

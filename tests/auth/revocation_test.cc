@@ -66,3 +66,21 @@ TEST(RevocationListTest, ConcurrentAddsAndChecks) {
 
 }  // namespace
 }  // namespace stockroom::auth
+
+namespace stockroom::auth {
+namespace {
+
+TEST(RevocationListTest, AUserMarkIsStrictlyAfterNowAndAfterTheCurrentMark) {
+  const Revocation fresh = RevokeUserTokensAt(7, 1000, 0, 3630);
+  EXPECT_EQ(fresh.kind, Revocation::Kind::kTokensIssuedBefore);
+  EXPECT_EQ(fresh.subject, "7");
+  EXPECT_EQ(fresh.not_before, 1001);
+  EXPECT_EQ(fresh.expires_at, 1001 + 3630);
+  // A second change in the same second moves the mark on, so tokens issued at the first mark
+  // are caught too.
+  EXPECT_EQ(RevokeUserTokensAt(7, 1000, 1001, 3630).not_before, 1002);
+  EXPECT_EQ(RevokeUserTokensAt(7, 2000, 1001, 3630).not_before, 2001);
+}
+
+}  // namespace
+}  // namespace stockroom::auth

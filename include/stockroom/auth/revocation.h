@@ -27,6 +27,15 @@ struct Revocation {
   std::int64_t expires_at = 0;  // unix seconds after which no token it names can be valid
 };
 
+// The entry that revokes every token of user `user_id` issued so far, at `now`. iat has
+// one-second resolution, so the mark is strictly after `now` and after `current_mark` (the
+// user's mark in force, 0 for none): every token issued up to now is caught, including tokens
+// issued at an earlier mark, and tokens issued after it carry iat = the mark
+// (AccessTokenService::Issue) and survive it. `longest_token` is the lifetime of the longest
+// token it may have to refuse, in seconds (with leeway).
+Revocation RevokeUserTokensAt(std::int64_t user_id, std::int64_t now, std::int64_t current_mark,
+                              std::int64_t longest_token);
+
 class RevocationList {
  public:
   // Adds (or, for the same kind and subject, widens) an entry.

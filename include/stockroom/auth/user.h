@@ -1,9 +1,12 @@
-// Users as the authentication layer sees them. Value types.
+// Users as the authentication layer sees them, and the rules of changing them. Value types
+// and pure functions.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stockroom/auth/permissions.h"
 
@@ -31,5 +34,13 @@ struct NewUser {
   std::string password_hash;
   Role role = Role::kWarehouseStaff;
 };
+
+// True when `changes` would leave no active admin among `users` (`user` is one of them):
+// it demotes or disables an active admin and no other active admin exists.
+bool RemovesLastActiveAdmin(const User& user, const UserChanges& changes, const std::vector<User>& users);
+
+// The audit details of a change from `before` to `after`:
+// {"before": {"role", "disabled"}, "after": {"role", "disabled"}, "password_reset"}.
+boost::json::object DescribeUserChange(const User& before, const User& after, bool password_reset);
 
 }  // namespace stockroom::auth
