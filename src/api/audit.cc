@@ -1,6 +1,7 @@
 #include "audit.h"
 
 #include <boost/json/serialize.hpp>
+#include <boost/url/parse_query.hpp>
 #include <fmt/format.h>
 
 #include "json_io.h"
@@ -34,13 +35,11 @@ Response ListAudit(const Services& services, Context& context) {
   std::int64_t after = 0;
   int limit = kDefaultAuditPage;
   std::vector<http::FieldError> errors;
-  for (std::string_view rest = context.request.query; !rest.empty();) {
-    const auto amp = std::min(rest.find('&'), rest.size());
-    const std::string_view pair = rest.substr(0, amp);
-    rest.remove_prefix(std::min(amp + 1, rest.size()));
-    const auto eq = pair.find('=');
-    const std::string_view key = pair.substr(0, eq);
-    const std::string_view value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+  auto params = boost::urls::parse_query(context.request.query);
+  if (!params) return ValidationProblem({{"query", "is not a valid query string"}});
+  for (auto param : *params) {
+    const std::string key = param.key.decode();
+    const std::string value = param.has_value ? param.value.decode() : std::string();
     if (key == "after") {
       if (value == "0") after = 0;
       else if (auto id = ParsePositiveId(value)) after = *id;

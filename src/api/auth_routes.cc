@@ -1,8 +1,6 @@
 // /api/v1/auth handlers: login, the caller's own identity and password, logout, revocation.
 #include <fmt/format.h>
 
-#include <limits>
-
 #include "audit.h"
 #include "json_io.h"
 #include "revoke.h"
@@ -242,10 +240,9 @@ Response Refresh(const Services& services, Context& context) {
   }
   if (auto problem = SyncUserMark(services, user->id)) return std::move(*problem);
   // Disabled since, or the password or role changed after the session began: it is over.
-  if (user->disabled ||
-      rotation->token.issued_at < services.revocations.TokensValidFrom(std::to_string(user->id)) ||
-      services.revocations.IsRevoked("", std::to_string(user->id), std::numeric_limits<std::int64_t>::max(),
-                                     rotation->token.family)) {
+  // (A session ended by logout or reuse needs no check here: its refresh tokens are revoked
+  // in the store, so the rotation above already answered kInvalid.)
+  if (user->disabled || rotation->token.issued_at < services.revocations.TokensValidFrom(std::to_string(user->id))) {
     if (auto problem = EndSession(services, rotation->token.family)) return std::move(*problem);
     return RefreshRefused("the session was ended by a change to the account; log in again");
   }
@@ -303,16 +300,19 @@ Response RevokeRoute(const Services& services, Context& context) {
   if (!errors.empty()) return ValidationProblem(std::move(errors));
   const std::int64_t longest_exp = services.tokens.Now() + services.tokens.config().ttl_seconds;
 
+  std::string target;  // for the audit trail: "user:<id>" or "token:<jti>"
   if (const auto* user_id = body.if_contains("user_id")) {
     if (!user_id->is_int64() || user_id->as_int64() < 1) return ValidationProblem({{"user_id", "must be a positive integer"}});
     auto user = services.store.FindUserById(user_id->as_int64());
     if (!user) return StoreProblem(user.error(), "user");
     if (auto problem = RevokeUserTokens(services, user->id)) return std::move(*problem);
+    target = "user:" + std::to_string(user->id);
   } else if (const auto* jti = body.if_contains("jti")) {
     if (!jti->is_string() || jti->as_string().empty() || jti->as_string().size() > 256) {
       return ValidationProblem({{"jti", "must be a non-empty string of at most 256 bytes"}});
     }
     if (auto problem = RevokeToken(services, std::string(jti->as_string()), longest_exp)) return std::move(*problem);
+    target = "token:" + std::string(jti->as_string());
   } else {
     const auto& token = body.at("token");
     auto id = token.is_string() && token.as_string().size() <= 16384 ? UnverifiedTokenId(token.as_string()) : std::nullopt;
@@ -320,15 +320,10 @@ Response RevokeRoute(const Services& services, Context& context) {
     if (auto problem = RevokeToken(services, id->first, std::min(id->second.value_or(longest_exp), longest_exp + 86400))) {
       return std::move(*problem);
     }
+    target = "token:" + id->first;
   }
-  http::Log(http::LogLevel::kInfo, "revoked", {{"sub", context.principal->subject}, {"what", body.begin()->key()}});
-  {
-    const auto& [what, value] = *body.begin();
-    std::string target = value.is_int64() ? std::to_string(value.as_int64()) : std::string();
-    if (what == "jti") target = std::string(value.as_string());
-    if (what == "token") target = UnverifiedTokenId(value.as_string())->first;
-    Audit(services, context, "auth.revoke", (what == "user_id" ? "user:" : "token:") + target);
-  }
+  http::Log(http::LogLevel::kInfo, "revoked", {{"sub", context.principal->subject}, {"what", target}});
+  Audit(services, context, "auth.revoke", target);
   return NoContent();
 }
 

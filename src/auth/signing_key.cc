@@ -17,6 +17,17 @@ namespace {
   throw std::runtime_error("signing key " + path.string() + ": " + what);
 }
 
+// The private JWK in `path` (a key file of ours: the data directory's keys).
+jose::Key LoadJwk(const std::filesystem::path& path) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(ReadPrivateFile(path, "signing key"), ec);
+  if (ec || !value.is_object()) Fail(path, "is not a JSON Web Key or PEM private key");
+  auto jwk = jose::Key::FromJwk(value.as_object());
+  if (!jwk) Fail(path, "unusable key: " + jwk.error().detail);
+  return std::move(*jwk);
+}
+
+// The signing key in `path` (a private JWK or PKCS#8 PEM), which must be for `alg`.
 jose::Key Load(const std::filesystem::path& path, jose::Algorithm alg) {
   const std::string content = ReadPrivateFile(path, "signing key");
   std::optional<jose::Key> key;
@@ -26,12 +37,7 @@ jose::Key Load(const std::filesystem::path& path, jose::Algorithm alg) {
     auto named = jose::Key::FromPem(content, alg, pem->Thumbprint());
     key = std::move(*named);
   } else {
-    boost::system::error_code ec;
-    auto value = boost::json::parse(content, ec);
-    if (ec || !value.is_object()) Fail(path, "is not a JSON Web Key or PEM private key");
-    auto jwk = jose::Key::FromJwk(value.as_object());
-    if (!jwk) Fail(path, "unusable key: " + jwk.error().detail);
-    key = std::move(*jwk);
+    key = LoadJwk(path);
   }
   if (key->algorithm() != alg) {
     Fail(path, "holds a " + std::string(jose::AlgorithmName(key->algorithm())) + " key, but the configured algorithm is " +
@@ -102,12 +108,7 @@ std::int64_t RotatedAt(const boost::json::value& jwk) {
 std::optional<jose::Algorithm> ActiveKeyAlgorithm(const std::filesystem::path& data_dir) {
   const auto path = SigningKeyPath(data_dir);
   if (!std::filesystem::exists(path)) return std::nullopt;
-  boost::system::error_code ec;
-  auto value = boost::json::parse(ReadPrivateFile(path, "signing key"), ec);
-  if (ec || !value.is_object()) Fail(path, "is not a JSON Web Key");
-  auto key = jose::Key::FromJwk(value.as_object());
-  if (!key) Fail(path, "unusable key: " + key.error().detail);
-  return key->algorithm();
+  return LoadJwk(path).algorithm();
 }
 
 std::vector<jose::Key> LoadPreviousKeys(const std::filesystem::path& data_dir, std::int64_t now,
@@ -127,8 +128,8 @@ std::vector<jose::Key> LoadPreviousKeys(const std::filesystem::path& data_dir, s
 jose::Key RotateSigningKey(const std::filesystem::path& data_dir, jose::Algorithm alg, std::int64_t now) {
   const auto path = SigningKeyPath(data_dir);
   boost::json::object previous = ReadPreviousKeys(data_dir);
-  if (auto old_alg = ActiveKeyAlgorithm(data_dir)) {
-    const jose::Key old = Load(path, *old_alg);
+  if (std::filesystem::exists(path)) {
+    const jose::Key old = LoadJwk(path);
     // What verifying needs: the secret of an HMAC key, the public half of a key pair.
     boost::json::object jwk = old.ToJwk(/*include_private=*/old.type() == jose::KeyType::kOct);
     jwk["rotated_at"] = now;
@@ -159,9 +160,9 @@ bool RetirePreviousKey(const std::filesystem::path& data_dir, const std::string&
 
 std::vector<SigningKeyInfo> ListSigningKeys(const std::filesystem::path& data_dir) {
   std::vector<SigningKeyInfo> list;
-  if (auto alg = ActiveKeyAlgorithm(data_dir)) {
-    const jose::Key active = Load(SigningKeyPath(data_dir), *alg);
-    list.push_back({active.kid().value_or(""), std::string(jose::AlgorithmName(*alg)), true, 0});
+  if (std::filesystem::exists(SigningKeyPath(data_dir))) {
+    const jose::Key active = LoadJwk(SigningKeyPath(data_dir));
+    list.push_back({active.kid().value_or(""), std::string(jose::AlgorithmName(active.algorithm())), true, 0});
   }
   const boost::json::object previous = ReadPreviousKeys(data_dir);
   for (const boost::json::value& jwk : previous.at("keys").as_array()) {

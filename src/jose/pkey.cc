@@ -80,44 +80,45 @@ Result<std::string> Curve(const boost::json::object& jwk) {
   return std::string(crv->get_string());
 }
 
-// OpenSSL's name of a JWK EC curve, or nullptr when unsupported.
-const char* EcGroupName(std::string_view crv) {
-  if (crv == "P-256") return SN_X9_62_prime256v1;
-  if (crv == "P-384") return SN_secp384r1;
-  if (crv == "P-521") return SN_secp521r1;
+// The EC curves JWS uses (RFC 7518 s.6.2.1.1), by JWK name, with OpenSSL's names for them and
+// the size of a coordinate (and of ECDSA r and s) in bytes.
+struct EcCurve {
+  std::string_view jwk;
+  const char* group;  // OpenSSL short name
+  int nid;
+  std::size_t bytes;
+};
+constexpr EcCurve kEcCurves[] = {
+    {"P-256", SN_X9_62_prime256v1, NID_X9_62_prime256v1, 32},
+    {"P-384", SN_secp384r1, NID_secp384r1, 48},
+    {"P-521", SN_secp521r1, NID_secp521r1, 66},
+};
+
+// The curve named `crv` in a JWK, or nullptr when unsupported.
+const EcCurve* FindEcCurve(std::string_view crv) {
+  for (const EcCurve& curve : kEcCurves) {
+    if (curve.jwk == crv) return &curve;
+  }
   return nullptr;
 }
 
-int EcNid(std::string_view crv) {
-  if (crv == "P-256") return NID_X9_62_prime256v1;
-  if (crv == "P-384") return NID_secp384r1;
-  if (crv == "P-521") return NID_secp521r1;
-  return NID_undef;
-}
-
-std::size_t EcFieldBytes(std::string_view crv) {
-  if (crv == "P-256") return 32;
-  if (crv == "P-384") return 48;
-  if (crv == "P-521") return 66;
-  return 0;
-}
-
-// The JWK curve name of an EC key's group, or "" when it is not one of ours.
-std::string EcCurveOf(const EVP_PKEY* pkey) {
+// The curve of an EC key's group, or nullptr when it is not one of ours.
+const EcCurve* EcCurveOf(const EVP_PKEY* pkey) {
   char name[64] = {};
   if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof(name), nullptr) != 1) {
-    return "";
+    return nullptr;
   }
   const int nid = OBJ_sn2nid(name) != NID_undef ? OBJ_sn2nid(name) : EC_curve_nist2nid(name);
-  if (nid == NID_X9_62_prime256v1) return "P-256";
-  if (nid == NID_secp384r1) return "P-384";
-  if (nid == NID_secp521r1) return "P-521";
-  return "";
+  for (const EcCurve& curve : kEcCurves) {
+    if (curve.nid == nid) return &curve;
+  }
+  return nullptr;
 }
 
-// The group order of `crv`, big-endian, padded to `bytes`.
-std::string EcOrder(std::string_view crv, std::size_t bytes) {
-  EC_GROUP* group = EC_GROUP_new_by_curve_name(EcNid(crv));
+// The group order of `curve`, big-endian, padded to the size of r and s.
+std::string EcOrder(const EcCurve& curve) {
+  const std::size_t bytes = curve.bytes;
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(curve.nid);
   if (group == nullptr) return "";
   std::string out(bytes, '\0');
   const bool ok = BN_bn2binpad(EC_GROUP_get0_order(group), reinterpret_cast<unsigned char*>(out.data()),
@@ -168,9 +169,10 @@ Result<AsymmetricKey> Finish(Pkey pkey, bool has_private) {
     key.modulus_bytes = static_cast<std::size_t>(EVP_PKEY_get_size(pkey.get()));
   } else if (EVP_PKEY_is_a(pkey.get(), "EC")) {
     key.type = KeyType::kEc;
-    key.curve = EcCurveOf(pkey.get());
-    if (key.curve.empty()) return Unusable("an EC key on a curve other than P-256, P-384 or P-521");
-    key.order = EcOrder(key.curve, EcFieldBytes(key.curve));
+    const EcCurve* curve = EcCurveOf(pkey.get());
+    if (curve == nullptr) return Unusable("an EC key on a curve other than P-256, P-384 or P-521");
+    key.curve = std::string(curve->jwk);
+    key.order = EcOrder(*curve);
     if (key.order.empty()) return CryptoFailure("cannot read the EC group order");
   } else if (EVP_PKEY_is_a(pkey.get(), "ED25519")) {
     key.type = KeyType::kOkp;
@@ -281,9 +283,10 @@ Result<AsymmetricKey> RsaFromJwk(const boost::json::object& jwk) {
 Result<AsymmetricKey> EcFromJwk(const boost::json::object& jwk) {
   auto crv = Curve(jwk);
   if (!crv) return crv.error();
-  const char* group = EcGroupName(*crv);
-  if (group == nullptr) return Unusable("EC curve \"" + *crv + "\" is not supported");
-  const std::size_t size = EcFieldBytes(*crv);
+  const EcCurve* curve = FindEcCurve(*crv);
+  if (curve == nullptr) return Unusable("EC curve \"" + *crv + "\" is not supported");
+  const char* group = curve->group;
+  const std::size_t size = curve->bytes;
   auto x = RequiredMember(jwk, "x");
   if (!x) return x.error();
   auto y = RequiredMember(jwk, "y");
@@ -391,7 +394,7 @@ Result<AsymmetricKey> GenerateAsymmetricKey(Algorithm alg) {
   EVP_PKEY* raw = nullptr;
   switch (AlgorithmKeyType(alg)) {
     case KeyType::kRsa: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(kMinRsaBits)); break;
-    case KeyType::kEc: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", EcGroupName(CurveName(alg))); break;
+    case KeyType::kEc: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", FindEcCurve(CurveName(alg))->group); break;
     case KeyType::kOkp: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
     case KeyType::kOct: return InvalidJwk("not an asymmetric algorithm");
   }
@@ -415,7 +418,7 @@ void AddJwkMembers(const AsymmetricKey& key, bool include_private, boost::json::
       }
       break;
     case KeyType::kEc: {
-      const std::size_t size = EcFieldBytes(key.curve);
+      const std::size_t size = FindEcCurve(key.curve)->bytes;
       jwk["crv"] = key.curve;
       PutB64(jwk, "x", BnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_X, size));
       PutB64(jwk, "y", BnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, size));

@@ -446,14 +446,7 @@ class SqliteStore final : public Store {
       Lease lease(*this);
       constexpr std::int64_t kKeepExpiredSeconds = 86400;
       lease->Prepare("DELETE FROM refresh_tokens WHERE expires_at < ?1").Bind(1, token.issued_at - kKeepExpiredSeconds).Run();
-      lease->Prepare(
-               "INSERT INTO refresh_tokens (hash, family, user_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-          .Bind(1, token.hash)
-          .Bind(2, token.family)
-          .Bind(3, token.user_id)
-          .Bind(4, token.issued_at)
-          .Bind(5, token.expires_at)
-          .Run();
+      InsertRefreshToken(*lease, token);
       return {};
     } catch (const SqliteError& e) {
       return Unavailable(e);
@@ -491,14 +484,8 @@ class SqliteStore final : public Store {
         return rotation;
       }
       lease->Prepare("UPDATE refresh_tokens SET used_at = ?2 WHERE hash = ?1").Bind(1, hash).Bind(2, now).Run();
-      lease->Prepare(
-               "INSERT INTO refresh_tokens (hash, family, user_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-          .Bind(1, successor_hash)
-          .Bind(2, rotation.token.family)
-          .Bind(3, rotation.token.user_id)
-          .Bind(4, now)
-          .Bind(5, successor_expires_at)
-          .Run();
+      InsertRefreshToken(*lease, {std::string(successor_hash), rotation.token.family, rotation.token.user_id, now,
+                                  successor_expires_at});
       transaction.Commit();
       rotation.outcome = RefreshRotation::Outcome::kRotated;
       return rotation;
@@ -579,6 +566,17 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static void InsertRefreshToken(Connection& connection, const RefreshToken& token) {
+    connection
+        .Prepare("INSERT INTO refresh_tokens (hash, family, user_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .Bind(1, token.hash)
+        .Bind(2, token.family)
+        .Bind(3, token.user_id)
+        .Bind(4, token.issued_at)
+        .Bind(5, token.expires_at)
+        .Run();
+  }
+
   static const char* RevocationKindName(auth::Revocation::Kind kind) {
     switch (kind) {
       case auth::Revocation::Kind::kToken: return "token";
