@@ -8,8 +8,7 @@ namespace stockroom::api {
 
 std::optional<http::Response> Revoke(const Services& services, const auth::Revocation& revocation) {
   if (auto stored = services.store.AddRevocation(revocation); !stored) return StoreProblem(stored.error(), "revocation");
-  services.revocations.Add(revocation);
-  services.revocations.Forget(services.tokens.Now());  // keeps the list as small as the live revocations
+  services.revocations.Add(revocation);  // RevocationSync forgets expired entries, once a minute
   return std::nullopt;
 }
 

@@ -42,16 +42,15 @@ void RevocationList::Add(const Revocation& revocation) {
 bool RevocationList::IsRevoked(std::string_view jti, std::string_view subject, std::int64_t issued_at,
                                std::string_view sid) const {
   std::shared_lock lock(mutex_);
-  if (!tokens_.empty() && tokens_.contains(std::string(jti))) return true;
-  if (!sid.empty() && !sessions_.empty() && sessions_.contains(std::string(sid))) return true;
-  if (users_.empty()) return false;
-  auto mark = users_.find(std::string(subject));
+  if (tokens_.contains(jti)) return true;
+  if (!sid.empty() && sessions_.contains(sid)) return true;
+  auto mark = users_.find(subject);
   return mark != users_.end() && issued_at < mark->second.not_before;
 }
 
 std::int64_t RevocationList::TokensValidFrom(std::string_view subject) const {
   std::shared_lock lock(mutex_);
-  auto mark = users_.find(std::string(subject));
+  auto mark = users_.find(subject);
   return mark == users_.end() ? 0 : mark->second.not_before;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -55,14 +56,23 @@ class RevocationList {
   std::size_t size() const;
 
  private:
+  // Lookups by string_view without building a std::string per request (C++20 heterogeneous
+  // lookup in unordered containers).
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  template <class V>
+  using Map = std::unordered_map<std::string, V, Hash, std::equal_to<>>;
+
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, std::int64_t> tokens_;    // jti -> expires_at
-  std::unordered_map<std::string, std::int64_t> sessions_;  // sid -> expires_at
+  Map<std::int64_t> tokens_;    // jti -> expires_at
+  Map<std::int64_t> sessions_;  // sid -> expires_at
   struct UserMark {
     std::int64_t not_before;
     std::int64_t expires_at;
   };
-  std::unordered_map<std::string, UserMark> users_;  // user id -> mark
+  Map<UserMark> users_;  // user id -> mark
 };
 
 }  // namespace stockroom::auth
