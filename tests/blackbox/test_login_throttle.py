@@ -33,7 +33,7 @@ def test_unknown_and_known_accounts_are_throttled_alike(server):
     assert [r.status_code for r in known] == [r.status_code for r in unknown]
     last_known, last_unknown = known[-1].json(), unknown[-1].json()
     assert last_known["status"] == last_unknown["status"] == 429
-    assert {k: v for k, v in last_known.items()} == {k: v for k, v in last_unknown.items()}
+    assert last_known == last_unknown
     first_known, first_unknown = known[0], unknown[0]
     assert first_known.status_code == first_unknown.status_code == 401
     assert first_known.json() == first_unknown.json()
