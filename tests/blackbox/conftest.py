@@ -122,6 +122,16 @@ def _auth(token, headers):
     return headers
 
 
+def run_cli(binary, *args, stdin="", env=None):
+    """Runs `stockroom ARGS...` to completion (standard input `stdin`, then end of file), with
+    STOCKROOM_DATA_DIR unset unless `env` sets it; returns the CompletedProcess (text)."""
+    full_env = dict(os.environ)
+    full_env.pop("STOCKROOM_DATA_DIR", None)
+    full_env.update(env or {})
+    return subprocess.run([str(binary), *map(str, args)], input=stdin, capture_output=True, text=True,
+                          env=full_env, timeout=60)
+
+
 @pytest.fixture(scope="session")
 def binary(pytestconfig):
     path = pytestconfig.getoption("--stockroom-binary")

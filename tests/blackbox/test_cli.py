@@ -1,23 +1,14 @@
 """The command line as an operator uses it: help, first start, `user add` / `user list`,
 `--data-dir` anywhere and from the environment. Each test runs the real binary."""
-import os
 import re
 import sqlite3
-import subprocess
 import time
 
 import pytest
 
-from conftest import Server
+from conftest import Server, run_cli as run
 
 API = "/api/v1"
-
-
-def run(binary, *args, stdin="", env=None):
-    full_env = dict(os.environ)
-    full_env.pop("STOCKROOM_DATA_DIR", None)
-    full_env.update(env or {})
-    return subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=60)
 
 
 def test_help_describes_every_command_and_option(binary):

@@ -8,7 +8,7 @@ import jwt
 import pytest
 import requests
 
-from conftest import Server
+from conftest import Server, run_cli as cli
 
 API = "/api/v1"
 
@@ -55,9 +55,8 @@ def test_asymmetric_tokens_verify_with_only_the_published_keys(binary, tmp_path,
 def test_changing_the_algorithm_of_an_existing_key_fails_clearly(binary, tmp_path):
     s = Server(binary, tmp_path / "d").start()
     s.stop()
-    r = subprocess.run([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
-                        "--jwt-alg", "EdDSA"], capture_output=True, text=True, timeout=30,
-                       env=dict(os.environ, STOCKROOM_ADMIN_PASSWORD="correct-horse-battery-staple"))
+    r = cli(binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", tmp_path / "d", "--jwt-alg", "EdDSA",
+            env={"STOCKROOM_ADMIN_PASSWORD": "correct-horse-battery-staple"})
     assert r.returncode == 1
     assert "HS256" in r.stderr and "EdDSA" in r.stderr
 
@@ -80,8 +79,8 @@ def test_signing_key_from_a_pem_file(binary, tmp_path):
     finally:
         s.stop()
     os.chmod(pem_path, 0o644)
-    r = subprocess.run([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
-                        "--jwt-alg", "ES256", "--jwt-key", str(pem_path)], capture_output=True, text=True, timeout=30)
+    r = cli(binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", tmp_path / "d", "--jwt-alg", "ES256",
+            "--jwt-key", pem_path)
     assert r.returncode == 1 and "chmod 600" in r.stderr
 
 
@@ -118,9 +117,8 @@ def test_a_jwt_jwks_key_without_alg_is_a_start_up_error(binary, tmp_path):
                                     text=True, check=True).stdout)
     del jwk["alg"], jwk["d"]
     (tmp_path / "k.jwks").write_text(json.dumps({"keys": [jwk]}))
-    r = subprocess.run([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
-                        "--jwt-jwks", str(tmp_path / "k.jwks")], capture_output=True, text=True, timeout=30,
-                       env=dict(os.environ, STOCKROOM_ADMIN_PASSWORD="correct-horse-battery-staple"))
+    r = cli(binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", tmp_path / "d", "--jwt-jwks", tmp_path / "k.jwks",
+            env={"STOCKROOM_ADMIN_PASSWORD": "correct-horse-battery-staple"})
     assert r.returncode == 1 and "alg" in r.stderr
 
 
@@ -147,11 +145,6 @@ def test_public_url_sets_the_discovery_links(binary, tmp_path):
         assert metadata["jwks_uri"] == "https://stockroom.plant.example/.well-known/jwks.json"
     finally:
         s.stop()
-
-
-def cli(binary, *args):
-    r = subprocess.run([binary, *args], capture_output=True, text=True, timeout=60)
-    return r
 
 
 def test_keys_rotate_then_retire(binary, tmp_path):

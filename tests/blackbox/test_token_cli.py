@@ -7,16 +7,12 @@ import subprocess
 import jwt
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, run_cli as run
 
 NODE_JOSE = pathlib.Path(__file__).resolve().parents[1] / "interop" / "jose_cli.mjs"
 CASES = json.loads((SHARED / "jwt-cases" / "cases-shared.json").read_text())
 ALGORITHMS = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
               "ES256", "ES384", "ES512", "EdDSA"]
-
-
-def run(binary, *args, stdin=None):
-    return subprocess.run([binary, *args], input=stdin, capture_output=True, text=True, timeout=60)
 
 
 def verify_args(case, jwks_path):
