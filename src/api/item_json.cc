@@ -77,13 +77,29 @@ void ReadMember(std::string_view name, const boost::json::value& value, inventor
     changes.unit = ReadText(name, value, ItemLimits::kUnitMax, false, errors);
   } else if (name == "location") {
     changes.location = ReadText(name, value, ItemLimits::kLocationMax, false, errors);
+    if (changes.location && !changes.location->empty()) {
+      auto parsed = inventory::ParseLocationRef(*changes.location);
+      if (!parsed.ref) {
+        err(parsed.error.message);
+        changes.location.reset();
+      }
+    }
   } else if (name == "kind") {
     if (auto s = ReadString(name, value, errors)) {
       if (auto kind = inventory::ItemKindFromName(*s)) changes.kind = *kind;
       else err("must be one of raw_material, component, finished_good");
     }
   } else if (name == "quantity") {
-    changes.quantity = ReadDecimal(name, value, errors);
+    err("changes only through movements: POST /api/v1/movements (receive, issue, transfer, count)");
+  } else if (name == "lot_tracked") {
+    if (value.is_bool()) changes.lot_tracked = value.as_bool();
+    else err(fmt::format("must be true or false, not {}", JsonTypeName(value)));
+  } else if (name == "precision") {
+    if (value.is_int64() && value.as_int64() >= 0 && value.as_int64() <= Decimal::kMaxScale) {
+      changes.precision = static_cast<int>(value.as_int64());
+    } else {
+      err("must be an integer from 0 to 6 (fraction digits of its quantities)");
+    }
   } else if (name == "reorder_point") {
     changes.reorder_point = ReadDecimal(name, value, errors);
   } else if (IsReadOnly(name)) {
@@ -95,9 +111,9 @@ void ReadMember(std::string_view name, const boost::json::value& value, inventor
 
 }  // namespace
 
-boost::json::object ItemToJson(const inventory::Item& item) {
+boost::json::object ItemToJson(const inventory::Item& item, bool with_balances) {
   const auto& f = item.fields;
-  return boost::json::object{
+  boost::json::object json{
       {"id", item.id},
       {"sku", f.sku},
       {"name", f.name},
@@ -111,17 +127,43 @@ boost::json::object ItemToJson(const inventory::Item& item) {
       {"created_at", FormatTimestamp(item.created_at_ms)},
       {"updated_at", FormatTimestamp(item.updated_at_ms)},
       {"version", item.version},
+      {"lot_tracked", f.lot_tracked},
+      {"precision", f.precision},
   };
+  if (item.deleted_at_ms) json["deleted_at"] = FormatTimestamp(*item.deleted_at_ms);
+  if (with_balances) {
+    boost::json::array balances;
+    for (const auto& balance : item.balances) {
+      balances.push_back({{"location", balance.location}, {"lot", balance.lot}, {"quantity", balance.quantity.ToString()}});
+    }
+    json["balances"] = std::move(balances);
+  }
+  return json;
 }
 
 std::string ItemETag(const inventory::Item& item) { return fmt::format("\"v{}\"", item.version); }
 
-void ParseNewItem(const boost::json::object& body, inventory::ItemFields& fields,
+void ParseNewItem(const boost::json::object& body, std::string_view receiving_location,
+                  inventory::ItemFields& fields, std::optional<store::OpeningStock>& opening,
                   std::vector<http::FieldError>& errors) {
   inventory::ItemChanges changes;
+  std::optional<Decimal> quantity;
+  std::string lot;
   for (const auto& member : body) {
     if (member.value().is_null() && !IsReadOnly(member.key())) continue;  // null: take the default
-    ReadMember(member.key(), member.value(), changes, errors);
+    if (member.key() == "quantity") {
+      quantity = ReadDecimal("quantity", member.value(), errors);
+    } else if (member.key() == "lot") {
+      if (auto text = ReadString("lot", member.value(), errors)) {
+        if (auto problem = inventory::CheckText(*text, inventory::MovementLimits::kLotMax, false)) {
+          errors.push_back({"lot", *problem});
+        } else {
+          lot = std::move(*text);
+        }
+      }
+    } else {
+      ReadMember(member.key(), member.value(), changes, errors);
+    }
   }
   for (std::string_view required : {"sku", "name"}) {
     const auto* value = body.if_contains(required);
@@ -130,6 +172,16 @@ void ParseNewItem(const boost::json::object& body, inventory::ItemFields& fields
   fields.kind = inventory::ItemKind::kComponent;
   fields.unit = "pcs";
   changes.ApplyTo(fields);
+  if (quantity && quantity->units() > 0) {
+    if (!inventory::FitsPrecision(*quantity, fields.precision)) {
+      errors.push_back({"quantity", "has more fraction digits than the item's precision"});
+    }
+    if (fields.lot_tracked && lot.empty()) errors.push_back({"lot", "is required: the item is lot-tracked"});
+    opening = store::OpeningStock{fields.location.empty() ? std::string(receiving_location) : fields.location, lot,
+                                  *quantity};
+  } else if (!lot.empty() && !quantity) {
+    errors.push_back({"lot", "names the lot of an opening quantity; give quantity too"});
+  }
 }
 
 void ParseItemPatch(const boost::json::object& patch, inventory::ItemChanges& changes,
@@ -142,7 +194,8 @@ void ParseItemPatch(const boost::json::object& patch, inventory::ItemChanges& ch
       else if (name == "category") changes.category = "";
       else if (name == "unit") changes.unit = "";
       else if (name == "location") changes.location = "";
-      else if (name == "sku" || name == "name" || name == "kind" || name == "quantity" || name == "reorder_point")
+      else if (name == "sku" || name == "name" || name == "kind" || name == "quantity" || name == "reorder_point" ||
+               name == "lot_tracked" || name == "precision")
         errors.push_back({std::string(name), "cannot be removed"});
       else
         errors.push_back({std::string(name), "is not a field of an item"});

@@ -1,11 +1,9 @@
 // /api/v1/items handlers: thin translations between HTTP and store::Store.
-#include <boost/url/parse_query.hpp>
 #include <fmt/format.h>
 
 #include "item_json.h"
 #include "json_io.h"
 #include "stockroom/api/routes.h"
-#include "stockroom/jose/base64url.h"
 
 namespace stockroom::api {
 namespace {
@@ -22,40 +20,16 @@ constexpr int kMaxPageSize = 500;
 constexpr std::size_t kMaxQueryText = 200;  // search text, in bytes
 
 Response ItemResponse(int status, const inventory::Item& item) {
-  Response response = JsonResponse(status, ItemToJson(item));
+  Response response = JsonResponse(status, ItemToJson(item, true));
   response.SetHeader("etag", ItemETag(item));
   return response;
-}
-
-// Opaque cursors: base64url of "after:<id>". Clients must treat them as opaque.
-std::string EncodeCursor(std::int64_t after_id) { return jose::Base64UrlEncode(fmt::format("after:{}", after_id)); }
-
-std::optional<std::int64_t> DecodeCursor(std::string_view cursor) {
-  auto raw = jose::Base64UrlDecode(cursor);
-  if (!raw || raw->rfind("after:", 0) != 0) return std::nullopt;
-  return ParsePositiveId(std::string_view(*raw).substr(6));
-}
-
-std::optional<bool> ParseBool(std::string_view text) {
-  if (text == "true" || text == "1") return true;
-  if (text == "false" || text == "0") return false;
-  return std::nullopt;
 }
 
 // Parses the list query; appends problems for bad parameters.
 store::ItemQuery ParseListQuery(std::string_view query_text, std::vector<http::FieldError>& errors) {
   store::ItemQuery query;
   query.limit = kDefaultPageSize;
-  auto params = boost::urls::parse_query(query_text);
-  if (!params) {
-    errors.push_back({"query", "is not a valid query string"});
-    return query;
-  }
-  boost::urls::encoding_opts decoding;
-  decoding.space_as_plus = true;  // HTML forms send spaces as '+'
-  for (auto param : *params) {
-    const std::string key = param.key.decode(decoding);
-    const std::string value = param.has_value ? param.value.decode(decoding) : std::string();
+  const bool well_formed = VisitQuery(query_text, [&](const std::string& key, const std::string& value) {
     if (key == "q") {
       if (value.size() > kMaxQueryText) errors.push_back({"q", "must be at most 200 bytes"});
       else if (inventory::CheckText(value, kMaxQueryText, false)) errors.push_back({"q", "must be UTF-8 text without control characters"});
@@ -68,6 +42,9 @@ store::ItemQuery ParseListQuery(std::string_view query_text, std::vector<http::F
     } else if (key == "below_reorder") {
       if (auto flag = ParseBool(value)) query.below_reorder = *flag;
       else errors.push_back({"below_reorder", "must be true or false"});
+    } else if (key == "include_deleted") {
+      if (auto flag = ParseBool(value)) query.include_deleted = *flag;
+      else errors.push_back({"include_deleted", "must be true or false"});
     } else if (key == "limit") {
       auto limit = ParsePositiveId(value);
       if (!limit || *limit > kMaxPageSize) errors.push_back({"limit", "must be an integer from 1 to 500"});
@@ -76,7 +53,8 @@ store::ItemQuery ParseListQuery(std::string_view query_text, std::vector<http::F
       if (auto after = DecodeCursor(value)) query.after_id = *after;
       else errors.push_back({"cursor", "is not a cursor this server issued"});
     }
-  }
+  });
+  if (!well_formed) errors.push_back({"query", "is not a valid query string"});
   return query;
 }
 
@@ -84,6 +62,9 @@ Response ListItems(const Services& services, Context& context) {
   std::vector<http::FieldError> errors;
   store::ItemQuery query = ParseListQuery(context.request.query, errors);
   if (!errors.empty()) return ValidationProblem(std::move(errors));
+  if (query.include_deleted && !auth::RoleAllows(context.principal->role, Permission::kDeleteItems)) {
+    return http::MakeProblem(403, "forbidden", "only admins may list deleted items");
+  }
   auto page = services.store.ListItems(query);
   if (!page) return StoreProblem(page.error(), "items");
   boost::json::array items;
@@ -118,10 +99,11 @@ Response CreateItem(const Services& services, Context& context) {
   boost::json::object body;
   if (auto problem = ParseObjectBody(context.request, BodyType::kJson, body)) return std::move(*problem);
   inventory::ItemFields fields;
+  std::optional<store::OpeningStock> opening;
   std::vector<http::FieldError> errors;
-  ParseNewItem(body, fields, errors);
+  ParseNewItem(body, services.receiving_location, fields, opening, errors);
   if (!errors.empty()) return ValidationProblem(std::move(errors));
-  auto item = services.store.CreateItem(fields);
+  auto item = services.store.CreateItem(fields, opening, ActorOf(context));
   if (!item) return StoreProblem(item.error(), "item");
   Response response = ItemResponse(201, *item);
   response.SetHeader("location", fmt::format("/api/v1/items/{}", item->id));
@@ -177,7 +159,7 @@ Response PatchItem(const Services& services, Context& context) {
       }
     }
   }
-  auto item = services.store.UpdateItem(*id, expected_version, changes);
+  auto item = services.store.UpdateItem(*id, expected_version, changes, ActorOf(context));
   if (!item) return StoreProblem(item.error(), "item");
   return ItemResponse(200, *item);
 }
@@ -185,7 +167,7 @@ Response PatchItem(const Services& services, Context& context) {
 Response DeleteItem(const Services& services, Context& context) {
   auto id = ItemIdParam(context);
   if (!id) return NoSuchItem();
-  auto deleted = services.store.DeleteItem(*id);
+  auto deleted = services.store.DeleteItem(*id, ActorOf(context));
   if (!deleted) return StoreProblem(deleted.error(), "item");
   Response response;
   response.status = 204;

@@ -5,7 +5,10 @@
 #include <fmt/format.h>
 
 #include "stockroom/http/log.h"
+#include "stockroom/jose/base64url.h"
 #include "stockroom/jose/json.h"
+
+#include <boost/url/parse_query.hpp>
 
 namespace stockroom::api {
 namespace {
@@ -92,6 +95,25 @@ http::Response StoreProblem(const store::Error& error, std::string_view what) {
     case store::Errc::kDuplicateUsername:
       return http::MakeProblem(409, "duplicate-username", "a user with this username exists",
                                {{"username", "is already taken"}});
+    case store::Errc::kDuplicateLocation:
+      return http::MakeProblem(409, "duplicate-location", error.detail, {{"code", "is already taken"}});
+    case store::Errc::kInvalid:
+      return http::MakeProblem(422, "validation", fmt::format("invalid {}: {}", error.field, error.detail),
+                               {{error.field.empty() ? std::string(what) : error.field, error.detail}});
+    case store::Errc::kInsufficientStock: {
+      boost::json::object extensions;
+      if (error.shortage) {
+        extensions = {{"item_id", error.shortage->item_id},
+                      {"location", error.shortage->location},
+                      {"lot", error.shortage->lot},
+                      {"available", error.shortage->available.ToString()},
+                      {"requested", error.shortage->requested.ToString()}};
+      }
+      return http::MakeProblem(409, "insufficient-stock", error.detail, {{"quantity", "exceeds the available stock"}},
+                               extensions);
+    }
+    case store::Errc::kConflict:
+      return http::MakeProblem(409, "conflict", error.detail);
     case store::Errc::kVersionMismatch:
       return http::MakeProblem(412, "stale-version",
                                fmt::format("the {} changed since the If-Match version; fetch it again", what));
@@ -102,6 +124,16 @@ http::Response StoreProblem(const store::Error& error, std::string_view what) {
       return response;
   }
   return http::MakeProblem(500, "internal", "unexpected store error");
+}
+
+inventory::Actor ActorOf(const http::Context& context) {
+  inventory::Actor actor;
+  if (context.principal) {
+    actor.sub = context.principal->subject;
+    actor.name = context.principal->username;
+  }
+  actor.address = context.request.remote_address;
+  return actor;
 }
 
 std::string FormatTimestamp(std::int64_t unix_ms) {
@@ -132,6 +164,89 @@ std::optional<std::int64_t> ParsePositiveId(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
   return value;
+}
+
+std::optional<bool> ParseBool(std::string_view text) {
+  if (text == "true" || text == "1") return true;
+  if (text == "false" || text == "0") return false;
+  return std::nullopt;
+}
+
+std::string EncodeCursor(std::int64_t after_id) { return jose::Base64UrlEncode(fmt::format("after:{}", after_id)); }
+
+std::optional<std::int64_t> DecodeCursor(std::string_view cursor) {
+  auto raw = jose::Base64UrlDecode(cursor);
+  if (!raw || raw->rfind("after:", 0) != 0) return std::nullopt;
+  return ParsePositiveId(std::string_view(*raw).substr(6));
+}
+
+bool VisitQuery(std::string_view query, const std::function<void(const std::string&, const std::string&)>& visit) {
+  auto params = boost::urls::parse_query(query);
+  if (!params) return false;
+  boost::urls::encoding_opts decoding;
+  decoding.space_as_plus = true;  // HTML forms send spaces as '+'
+  for (auto param : *params) {
+    visit(param.key.decode(decoding), param.has_value ? param.value.decode(decoding) : std::string());
+  }
+  return true;
+}
+
+std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
+  auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<int> {
+    if (pos + n > text.size()) return std::nullopt;
+    int value = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
+  if (!year || !month || !day || text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  if (*month < 1 || *month > 12 || *day < 1 || *day > 31) return std::nullopt;
+  int hour = 0, minute = 0, second = 0, millis = 0, offset_minutes = 0;
+  std::size_t pos = 10;
+  if (text.size() > 10) {
+    if (text[10] != 'T' && text[10] != 't') return std::nullopt;
+    auto h = digits(11, 2), m = digits(14, 2), sec = digits(17, 2);
+    if (!h || !m || !sec || text.size() < 19 || text[13] != ':' || text[16] != ':') return std::nullopt;
+    if (*h > 23 || *m > 59 || *sec > 60) return std::nullopt;
+    hour = *h, minute = *m, second = std::min(*sec, 59);
+    pos = 19;
+    if (pos < text.size() && text[pos] == '.') {
+      std::size_t end = pos + 1;
+      int scale = 100;
+      while (end < text.size() && text[end] >= '0' && text[end] <= '9') {
+        millis += (text[end] - '0') * scale;
+        scale /= 10;
+        ++end;
+      }
+      if (end == pos + 1 || end - pos > 10) return std::nullopt;
+      pos = end;
+    }
+    if (pos == text.size()) return std::nullopt;  // a time needs its zone
+    if (text[pos] == 'Z' || text[pos] == 'z') {
+      ++pos;
+    } else if (text[pos] == '+' || text[pos] == '-') {
+      auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
+      if (!oh || !om || text.size() < pos + 6 || text[pos + 3] != ':' || *oh > 23 || *om > 59) return std::nullopt;
+      offset_minutes = (*oh * 60 + *om) * (text[pos] == '+' ? 1 : -1);
+      pos += 6;
+    } else {
+      return std::nullopt;
+    }
+    if (pos != text.size()) return std::nullopt;
+  }
+  // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian.
+  const int y = *year - (*month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned mp = static_cast<unsigned>(*month + (*month > 2 ? -3 : 9));
+  const unsigned doy = (153 * mp + 2) / 5 + static_cast<unsigned>(*day) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return seconds * 1000 + millis;
 }
 
 }  // namespace stockroom::api

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 
 #include "stockroom/http/message.h"
 #include "stockroom/http/problem.h"
+#include "stockroom/http/router.h"
 #include "stockroom/store/store.h"
 
 namespace stockroom::api {
@@ -33,11 +35,29 @@ http::Response ValidationProblem(std::vector<http::FieldError> errors);
 // store::Errc must be mapped here or the build fails (-Werror=switch).
 http::Response StoreProblem(const store::Error& error, std::string_view what);
 
+// Who is making the request: the principal's subject and username, and the client address.
+inventory::Actor ActorOf(const http::Context& context);
+
 // RFC 3339 UTC with milliseconds, e.g. "2026-12-04T04:47:22.123Z".
 std::string FormatTimestamp(std::int64_t unix_ms);
 
 // The name of a JSON value's type, for messages ("number", "object", ...).
 std::string_view JsonTypeName(const boost::json::value& value);
+
+// "true"/"1" or "false"/"0".
+std::optional<bool> ParseBool(std::string_view text);
+
+// Opaque page cursors: base64url of "after:<id>". Clients must treat them as opaque.
+std::string EncodeCursor(std::int64_t after_id);
+std::optional<std::int64_t> DecodeCursor(std::string_view cursor);
+
+// Calls visit(key, value) with each percent-decoded parameter of a query string ('+' is a
+// space); false when the query string is malformed.
+bool VisitQuery(std::string_view query, const std::function<void(const std::string&, const std::string&)>& visit);
+
+// RFC 3339 timestamp with a Z or numeric offset ("2026-12-04T10:00:00Z", fraction optional),
+// or a date ("2026-12-04", midnight UTC), to unix milliseconds.
+std::optional<std::int64_t> ParseTimestamp(std::string_view text);
 
 // Positive decimal integer that fits int64 ("0", signs, spaces and leading zeros refused).
 std::optional<std::int64_t> ParsePositiveId(std::string_view text);

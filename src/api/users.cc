@@ -158,6 +158,11 @@ void AddRoutes(http::Router& router, const Services& services) {
   AddItemRoutes(router, services);
   AddUserRoutes(router, services);
   AddAuditRoutes(router, services);
+  AddLocationRoutes(router, services);
+  AddMovementRoutes(router, services);
+  AddReportRoutes(router, services);
+  AddTransferRoutes(router, services);
+  MakePostsIdempotent(router, services);
 }
 
 }  // namespace stockroom::api

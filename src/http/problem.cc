@@ -33,7 +33,12 @@ std::string_view StatusTitle(int status) {
 
 Response MakeProblem(int status, std::string_view type, std::string_view detail,
                      const std::vector<FieldError>& errors) {
-  boost::json::object body;
+  return MakeProblem(status, type, detail, errors, {});
+}
+
+Response MakeProblem(int status, std::string_view type, std::string_view detail,
+                     const std::vector<FieldError>& errors, const boost::json::object& extensions) {
+  boost::json::object body = extensions;
   body["type"] = std::string("urn:stockroom:problem:") + std::string(type);
   body["title"] = StatusTitle(status);
   body["status"] = status;

@@ -21,8 +21,8 @@ std::string_view ItemKindName(ItemKind kind) {
 }
 
 bool ItemChanges::empty() const {
-  return !sku && !name && !description && !category && !kind && !unit && !quantity &&
-         !reorder_point && !location;
+  return !sku && !name && !description && !category && !kind && !unit &&
+         !reorder_point && !location && !lot_tracked && !precision;
 }
 
 void ItemChanges::ApplyTo(ItemFields& fields) const {
@@ -32,9 +32,10 @@ void ItemChanges::ApplyTo(ItemFields& fields) const {
   if (category) fields.category = *category;
   if (kind) fields.kind = *kind;
   if (unit) fields.unit = *unit;
-  if (quantity) fields.quantity = *quantity;
   if (reorder_point) fields.reorder_point = *reorder_point;
   if (location) fields.location = *location;
+  if (lot_tracked) fields.lot_tracked = *lot_tracked;
+  if (precision) fields.precision = *precision;
 }
 
 std::optional<size_t> Utf8Length(std::string_view text) {

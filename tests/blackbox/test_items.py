@@ -1,6 +1,7 @@
 """The main scenario over real HTTP: an admin loads real item lists, a warehouse user works
 with them within their role, and bad input is refused without writing anything."""
 import csv
+from decimal import Decimal
 import signal
 import threading
 
@@ -144,14 +145,23 @@ def test_staff_lists_searches_updates_but_cannot_create_or_delete(shared_server,
     assert page.status_code == 200 and page.json()["items"]
     item_id = loaded["ids"]["FST-ISO4017-M3x10-A2"]
     current = shared_server.get(f"{API}/items/{item_id}", staff)
-    r = shared_server.patch(f"{API}/items/{item_id}", staff, json={"quantity": "54.5"},
+    r = shared_server.patch(f"{API}/items/{item_id}", staff, json={"reorder_point": "54.5"},
                             headers={"If-Match": current.headers["ETag"],
                                      "Content-Type": "application/merge-patch+json"})
     assert r.status_code == 200, r.text
-    assert r.json()["quantity"] == "54.5"
+    assert r.json()["reorder_point"] == "54.5"
     assert r.json()["version"] == current.json()["version"] + 1
     assert r.headers["ETag"] == f'"v{r.json()["version"]}"'
-    assert shared_server.get(f"{API}/items/{item_id}", staff).json()["quantity"] == "54.5"
+    assert shared_server.get(f"{API}/items/{item_id}", staff).json()["reorder_point"] == "54.5"
+    # Stock changes only through movements, which staff may record.
+    r = shared_server.patch(f"{API}/items/{item_id}", staff, json={"quantity": "54.5"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "quantity"
+    assert "movements" in r.json()["errors"][0]["detail"]
+    r = shared_server.post(f"{API}/movements", staff, json={"type": "issue", "item_id": item_id, "quantity": "0.5",
+                                                           "from_location": current.json()["location"]})
+    assert r.status_code == 201, r.text
+    after = shared_server.get(f"{API}/items/{item_id}", staff).json()
+    assert Decimal(after["quantity"]) == Decimal(current.json()["quantity"]) - Decimal("0.5")
 
     r = shared_server.post(f"{API}/items", staff, json=item_body("STAFF-MADE"))
     assert r.status_code == 403

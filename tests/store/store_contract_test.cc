@@ -60,12 +60,20 @@ class StoreContractTest : public ::testing::TestWithParam<Backend> {
     return fields;
   }
 
+  // Creates the item with its `quantity` as opening stock at its location, as the API does.
+  Result<inventory::Item> Create(const ItemFields& fields) {
+    std::optional<OpeningStock> opening;
+    if (fields.quantity.units() > 0) opening = OpeningStock{fields.location, "", fields.quantity};
+    return store_->CreateItem(fields, opening, kActor);
+  }
+
+  const inventory::Actor kActor{"1", "tester", "127.0.0.1"};
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreContractTest, CreatedItemReadsBackIdentically) {
-  auto created = store_->CreateItem(Fields("SKU-1", "37.4904"));
+  auto created = Create(Fields("SKU-1", "37.4904"));
   ASSERT_TRUE(created);
   EXPECT_GT(created->id, 0);
   EXPECT_EQ(created->version, 1);
@@ -82,8 +90,8 @@ TEST_P(StoreContractTest, CreatedItemReadsBackIdentically) {
 }
 
 TEST_P(StoreContractTest, DuplicateSkuIsRefusedAndWritesNothing) {
-  ASSERT_TRUE(store_->CreateItem(Fields("DUP")));
-  auto again = store_->CreateItem(Fields("DUP"));
+  ASSERT_TRUE(Create(Fields("DUP")));
+  auto again = Create(Fields("DUP"));
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, Errc::kDuplicateSku);
   auto page = store_->ListItems({});
@@ -92,43 +100,43 @@ TEST_P(StoreContractTest, DuplicateSkuIsRefusedAndWritesNothing) {
 }
 
 TEST_P(StoreContractTest, UpdateChecksVersionAndBumpsIt) {
-  auto item = store_->CreateItem(Fields("V"));
+  auto item = Create(Fields("V"));
   ASSERT_TRUE(item);
   ItemChanges changes;
   changes.name = "renamed";
-  auto updated = store_->UpdateItem(item->id, 1, changes);
+  auto updated = store_->UpdateItem(item->id, 1, changes, kActor);
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->version, 2);
   EXPECT_EQ(updated->fields.name, "renamed");
-  auto stale = store_->UpdateItem(item->id, 1, changes);
+  auto stale = store_->UpdateItem(item->id, 1, changes, kActor);
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, Errc::kVersionMismatch);
 }
 
 TEST_P(StoreContractTest, UpdateThatChangesNothingKeepsTheVersion) {
-  auto item = store_->CreateItem(Fields("SAME"));
+  auto item = Create(Fields("SAME"));
   ASSERT_TRUE(item);
   ItemChanges changes;
   changes.name = item->fields.name;
-  auto updated = store_->UpdateItem(item->id, std::nullopt, changes);
+  auto updated = store_->UpdateItem(item->id, std::nullopt, changes, kActor);
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->version, 1);
 }
 
 TEST_P(StoreContractTest, UpdateToATakenSkuIsRefused) {
-  ASSERT_TRUE(store_->CreateItem(Fields("A")));
-  auto b = store_->CreateItem(Fields("B"));
+  ASSERT_TRUE(Create(Fields("A")));
+  auto b = Create(Fields("B"));
   ASSERT_TRUE(b);
   ItemChanges changes;
   changes.sku = "A";
-  auto result = store_->UpdateItem(b->id, std::nullopt, changes);
+  auto result = store_->UpdateItem(b->id, std::nullopt, changes, kActor);
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, Errc::kDuplicateSku);
   EXPECT_EQ(store_->GetItem(b->id)->fields.sku, "B");
 }
 
 TEST_P(StoreContractTest, ConcurrentUpdatesWithOneVersionHaveOneWinner) {
-  auto item = store_->CreateItem(Fields("RACE"));
+  auto item = Create(Fields("RACE"));
   ASSERT_TRUE(item);
   std::atomic<int> wins{0}, stale{0};
   std::vector<std::thread> threads;
@@ -136,7 +144,7 @@ TEST_P(StoreContractTest, ConcurrentUpdatesWithOneVersionHaveOneWinner) {
     threads.emplace_back([&, i] {
       ItemChanges changes;
       changes.name = "writer " + std::to_string(i);
-      auto result = store_->UpdateItem(item->id, 1, changes);
+      auto result = store_->UpdateItem(item->id, 1, changes, kActor);
       if (result) ++wins;
       else if (result.error().code == Errc::kVersionMismatch) ++stale;
     });
@@ -148,13 +156,13 @@ TEST_P(StoreContractTest, ConcurrentUpdatesWithOneVersionHaveOneWinner) {
 }
 
 TEST_P(StoreContractTest, DeletedItemsVanishButKeepTheirSku) {
-  auto item = store_->CreateItem(Fields("GONE"));
+  auto item = Create(Fields("GONE"));
   ASSERT_TRUE(item);
-  ASSERT_TRUE(store_->DeleteItem(item->id));
+  ASSERT_TRUE(store_->DeleteItem(item->id, kActor));
   EXPECT_EQ(store_->GetItem(item->id).error().code, Errc::kNotFound);
   EXPECT_EQ(store_->GetItemBySku("GONE").error().code, Errc::kNotFound);
-  EXPECT_EQ(store_->DeleteItem(item->id).error().code, Errc::kNotFound);
-  EXPECT_EQ(store_->CreateItem(Fields("GONE")).error().code, Errc::kDuplicateSku);
+  EXPECT_EQ(store_->DeleteItem(item->id, kActor).error().code, Errc::kNotFound);
+  EXPECT_EQ(Create(Fields("GONE")).error().code, Errc::kDuplicateSku);
   EXPECT_TRUE(store_->ListItems({})->items.empty());
 }
 
@@ -163,7 +171,7 @@ TEST_P(StoreContractTest, ListFiltersAndPagesByCursor) {
     auto fields = Fields("P-" + std::to_string(i), i < 3 ? "1" : "100");
     fields.name = i % 2 ? "50% off_sale" : "plain";
     fields.category = i < 5 ? "Fasteners" : "Bearings";
-    ASSERT_TRUE(store_->CreateItem(fields));
+    ASSERT_TRUE(Create(fields));
   }
   ItemQuery query;
   query.limit = 3;
@@ -300,27 +308,27 @@ TEST_P(StoreContractTest, ConcurrentRefreshesWithOneTokenRotateItOnce) {
 }
 
 TEST_P(StoreContractTest, ASkuRenamedAwayStaysWithItsItem) {
-  auto item = store_->CreateItem(Fields("OLD-SKU"));
+  auto item = Create(Fields("OLD-SKU"));
   ASSERT_TRUE(item);
   ItemChanges rename;
   rename.sku = "NEW-SKU";
-  ASSERT_TRUE(store_->UpdateItem(item->id, std::nullopt, rename));
-  EXPECT_EQ(store_->CreateItem(Fields("OLD-SKU")).error().code, Errc::kDuplicateSku);
-  auto other = store_->CreateItem(Fields("OTHER"));
+  ASSERT_TRUE(store_->UpdateItem(item->id, std::nullopt, rename, kActor));
+  EXPECT_EQ(Create(Fields("OLD-SKU")).error().code, Errc::kDuplicateSku);
+  auto other = Create(Fields("OTHER"));
   ASSERT_TRUE(other);
   ItemChanges steal;
   steal.sku = "OLD-SKU";
-  EXPECT_EQ(store_->UpdateItem(other->id, std::nullopt, steal).error().code, Errc::kDuplicateSku);
+  EXPECT_EQ(store_->UpdateItem(other->id, std::nullopt, steal, kActor).error().code, Errc::kDuplicateSku);
   EXPECT_EQ(store_->GetItem(other->id)->fields.sku, "OTHER");
   // The item may take its own former SKU back.
-  auto back = store_->UpdateItem(item->id, std::nullopt, steal);
+  auto back = store_->UpdateItem(item->id, std::nullopt, steal, kActor);
   ASSERT_TRUE(back);
   EXPECT_EQ(back->fields.sku, "OLD-SKU");
   EXPECT_EQ(store_->GetItemBySku("OLD-SKU")->id, item->id);
 }
 
 TEST_P(StoreContractTest, DataSurvivesReopening) {
-  auto item = store_->CreateItem(Fields("KEEP"));
+  auto item = Create(Fields("KEEP"));
   ASSERT_TRUE(item);
   store_.reset();
   store_ = GetParam().open(dir_);

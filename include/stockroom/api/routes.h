@@ -20,6 +20,8 @@ struct Services {
   auth::LoginThrottle& login_throttle;
   const auth::RefreshTokenCodec& refresh_codec;
   const auth::RefreshTokenConfig& refresh_config;
+  // Where opening stock and imported stock without a location go (created on first use).
+  std::string receiving_location = "RECEIVING";
 };
 
 void AddRoutes(http::Router& router, const Services& services);
@@ -28,5 +30,13 @@ void AddItemRoutes(http::Router& router, const Services& services);
 void AddAuthRoutes(http::Router& router, const Services& services);
 void AddUserRoutes(http::Router& router, const Services& services);
 void AddAuditRoutes(http::Router& router, const Services& services);
+void AddLocationRoutes(http::Router& router, const Services& services);
+void AddMovementRoutes(http::Router& router, const Services& services);
+void AddReportRoutes(http::Router& router, const Services& services);
+void AddTransferRoutes(http::Router& router, const Services& services);  // CSV import and export
+
+// Makes every authenticated POST route honour an Idempotency-Key header (idempotency.cc).
+// Call after every route is added.
+void MakePostsIdempotent(http::Router& router, const Services& services);
 
 }  // namespace stockroom::api

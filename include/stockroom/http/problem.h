@@ -1,6 +1,8 @@
 // RFC 9457 problem details responses (application/problem+json).
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <boost/json/array.hpp>
 #include <string_view>
 
@@ -19,6 +21,9 @@ struct FieldError {
 // name; `title` the standard reason phrase unless given.
 Response MakeProblem(int status, std::string_view type, std::string_view detail,
                      const std::vector<FieldError>& errors = {});
+// The same with extension members (RFC 9457 3.2) added to the body.
+Response MakeProblem(int status, std::string_view type, std::string_view detail,
+                     const std::vector<FieldError>& errors, const boost::json::object& extensions);
 
 // The reason phrase of an HTTP status code ("Not Found").
 std::string_view StatusTitle(int status);

@@ -69,6 +69,11 @@ class Router {
   // any non-empty segment; literal segments win over captures.
   Match Find(Method method, std::string_view path) const;
 
+  // Lets `visit` change every route added so far (e.g. wrap handlers); call before serving.
+  void ForEachRoute(const std::function<void(Route&)>& visit) {
+    for (Route& route : routes_) visit(route);
+  }
+
  private:
   std::vector<Route> routes_;
 };

@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "stockroom/inventory/item.h"
+#include "stockroom/inventory/location.h"
+#include "stockroom/inventory/movement.h"
+
 namespace stockroom::inventory {
 
 struct AuditEvent {
@@ -42,5 +46,14 @@ struct AuditBreak {
 };
 std::optional<AuditBreak> VerifyAuditChain(const std::vector<AuditRecord>& records, std::int64_t first_id = 1,
                                            std::string prev_hash = {});
+
+// Audit details of inventory changes: JSON objects {"before": {...}, "after": {...}} holding
+// only the fields that changed (all of them on create, "before" null; on delete "after" null).
+
+std::string ItemChangeDetails(const ItemFields* before, const ItemFields* after);
+std::string LocationChangeDetails(const Location* before, const Location* after);
+// The movement as recorded: type, item, quantity, locations, lot, reference, reason and the
+// resulting balance of each line.
+std::string MovementDetails(const Movement& movement);
 
 }  // namespace stockroom::inventory

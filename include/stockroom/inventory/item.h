@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stockroom/inventory/decimal.h"
 
@@ -36,15 +37,28 @@ struct ItemFields {
   std::string unit;
   Decimal quantity;
   Decimal reorder_point;
-  std::string location;
+  std::string location;  // home location: a location code or path, "" for none
+  bool lot_tracked = false;  // every movement names a lot
+  int precision = Decimal::kMaxScale;  // fraction digits its quantities may have, 0-6
 };
 
+// One balance as it stands: `quantity` of an item at `location` (a path) in `lot` ("" none).
+struct Balance {
+  std::string location;
+  std::string lot;
+  Decimal quantity;
+};
+
+// An item. fields.quantity is the sum of its balances; it changes only through movements
+// (movement.h), which never change `version`.
 struct Item {
   std::int64_t id = 0;
   ItemFields fields;
   std::int64_t created_at_ms = 0;  // unix milliseconds, UTC
   std::int64_t updated_at_ms = 0;
   std::int64_t version = 1;        // starts at 1, +1 on every change of fields
+  std::optional<std::int64_t> deleted_at_ms;  // set for deleted items (listed on request only)
+  std::vector<Balance> balances;  // non-zero balances; filled by single-item reads only
 };
 
 // A partial update: only the members that are set change.
@@ -55,9 +69,10 @@ struct ItemChanges {
   std::optional<std::string> category;
   std::optional<ItemKind> kind;
   std::optional<std::string> unit;
-  std::optional<Decimal> quantity;
   std::optional<Decimal> reorder_point;
   std::optional<std::string> location;
+  std::optional<bool> lot_tracked;
+  std::optional<int> precision;
 
   bool empty() const;
   void ApplyTo(ItemFields& fields) const;

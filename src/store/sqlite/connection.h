@@ -84,4 +84,16 @@ class WriteTransaction {
   bool done_ = false;
 };
 
+// BEGIN (deferred) on construction: the reads inside see one snapshot; ends on destruction.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& connection) : connection_(connection) { connection_.Execute("BEGIN"); }
+  ~ReadTransaction() { connection_.Execute("COMMIT"); }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& connection_;
+};
+
 }  // namespace stockroom::store::sqlite

@@ -87,6 +87,79 @@ CREATE TABLE skus (
 );
 INSERT INTO skus (sku, item_id) SELECT sku, id FROM items;
 )sql"},
+    // The stock ledger. Balances are kept in the movement's transaction; movement_lines hold
+    // each movement's signed change of each balance, so the ledger can be re-added to check
+    // them. Stock that items held before the ledger becomes an opening receipt at their home
+    // location (or the receiving location) by the first start of this version.
+    Migration{5, R"sql(
+CREATE TABLE locations (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  code          TEXT NOT NULL UNIQUE,
+  name          TEXT NOT NULL,
+  parent_id     INTEGER REFERENCES locations (id),
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  version       INTEGER NOT NULL,
+  deleted_at_ms INTEGER  -- deleted locations keep their code and their history
+);
+CREATE INDEX locations_parent ON locations (parent_id, id);
+ALTER TABLE items ADD COLUMN lot_tracked INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN precision INTEGER NOT NULL DEFAULT 6 CHECK (precision BETWEEN 0 AND 6);
+CREATE TABLE balances (
+  item_id     INTEGER NOT NULL REFERENCES items (id),
+  location_id INTEGER NOT NULL REFERENCES locations (id),
+  lot         TEXT NOT NULL,
+  units       INTEGER NOT NULL CHECK (units >= 0),
+  scale       INTEGER NOT NULL CHECK (scale BETWEEN 0 AND 6),
+  PRIMARY KEY (item_id, location_id, lot)
+) WITHOUT ROWID;
+CREATE INDEX balances_location ON balances (location_id, item_id, lot);
+CREATE TABLE movements (
+  id               INTEGER PRIMARY KEY,
+  at_ms            INTEGER NOT NULL,
+  type             TEXT NOT NULL CHECK (type IN ('receive', 'issue', 'transfer', 'count', 'reverse')),
+  item_id          INTEGER NOT NULL REFERENCES items (id),
+  from_location_id INTEGER REFERENCES locations (id),
+  to_location_id   INTEGER REFERENCES locations (id),
+  lot              TEXT NOT NULL,
+  quantity_units   INTEGER NOT NULL CHECK (quantity_units >= 0),
+  quantity_scale   INTEGER NOT NULL,
+  reference        TEXT NOT NULL,
+  reason           TEXT NOT NULL,
+  reverses         INTEGER UNIQUE REFERENCES movements (id),
+  actor_sub        TEXT NOT NULL,
+  actor_name       TEXT NOT NULL
+);
+CREATE INDEX movements_item ON movements (item_id, id);
+CREATE INDEX movements_at ON movements (at_ms, id);
+CREATE INDEX movements_actor ON movements (actor_sub, id);
+CREATE INDEX movements_from ON movements (from_location_id, id);
+CREATE INDEX movements_to ON movements (to_location_id, id);
+CREATE TABLE movement_lines (
+  movement_id   INTEGER NOT NULL REFERENCES movements (id),
+  item_id       INTEGER NOT NULL,
+  location_id   INTEGER NOT NULL,
+  lot           TEXT NOT NULL,
+  delta_units   INTEGER NOT NULL,
+  balance_units INTEGER NOT NULL,
+  PRIMARY KEY (movement_id, location_id, lot)
+) WITHOUT ROWID;
+CREATE INDEX movement_lines_location ON movement_lines (location_id, movement_id);
+CREATE TABLE idempotency_keys (
+  actor_sub     TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  fingerprint   TEXT NOT NULL,
+  status        INTEGER,  -- NULL while the first request runs
+  content_type  TEXT NOT NULL DEFAULT '',
+  location      TEXT NOT NULL DEFAULT '',
+  etag          TEXT NOT NULL DEFAULT '',
+  body          TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (actor_sub, key)
+);
+CREATE INDEX idempotency_created ON idempotency_keys (created_at_ms);
+CREATE INDEX items_deleted ON items (deleted_at_ms) WHERE deleted_at_ms IS NOT NULL;
+)sql"},
 };
 
 }  // namespace

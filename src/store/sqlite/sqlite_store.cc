@@ -10,6 +10,8 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/ledger.h"
+#include "store/sqlite/operations.h"
 
 namespace stockroom::store {
 
@@ -19,66 +21,17 @@ void throw_exception_from_error(const Error& error, const boost::source_location
 
 namespace {
 
-using inventory::Decimal;
 using inventory::Item;
 using inventory::ItemFields;
 using sqlite::Connection;
+using sqlite::IsUniqueViolation;
+using sqlite::NowMs;
+using sqlite::StoreFailure;
 using sqlite::SqliteError;
 using sqlite::Statement;
 using sqlite::WriteTransaction;
 
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Error Unavailable(const SqliteError& e) { return Error{Errc::kUnavailable, e.what()}; }
-
-bool IsUniqueViolation(const SqliteError& e) {
-  return e.code() == SQLITE_CONSTRAINT_UNIQUE || e.code() == SQLITE_CONSTRAINT_PRIMARYKEY;
-}
-
-constexpr const char* kItemColumns =
-    "id, sku, name, description, category, kind, unit, quantity_units, quantity_scale, "
-    "reorder_units, reorder_scale, location, created_at_ms, updated_at_ms, version";
-
-Item ReadItem(const Statement& row) {
-  Item item;
-  item.id = row.Int(0);
-  item.fields.sku = row.Text(1);
-  item.fields.name = row.Text(2);
-  item.fields.description = row.Text(3);
-  item.fields.category = row.Text(4);
-  item.fields.kind = inventory::ItemKindFromName(row.Text(5)).value_or(inventory::ItemKind::kComponent);
-  item.fields.unit = row.Text(6);
-  item.fields.quantity = Decimal::FromUnits(row.Int(7), static_cast<int>(row.Int(8)));
-  item.fields.reorder_point = Decimal::FromUnits(row.Int(9), static_cast<int>(row.Int(10)));
-  item.fields.location = row.Text(11);
-  item.created_at_ms = row.Int(12);
-  item.updated_at_ms = row.Int(13);
-  item.version = row.Int(14);
-  return item;
-}
-
-bool SameFields(const ItemFields& a, const ItemFields& b) {
-  auto same_decimal = [](const Decimal& x, const Decimal& y) { return x == y && x.scale() == y.scale(); };
-  return a.sku == b.sku && a.name == b.name && a.description == b.description &&
-         a.category == b.category && a.kind == b.kind && a.unit == b.unit &&
-         same_decimal(a.quantity, b.quantity) && same_decimal(a.reorder_point, b.reorder_point) &&
-         a.location == b.location;
-}
-
-// Escapes LIKE wildcards so user text matches literally (ESCAPE '\').
-std::string LikePattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
-    pattern.push_back(c);
-  }
-  pattern.push_back('%');
-  return pattern;
-}
 
 auth::User ReadUser(const Statement& row) {
   auth::User user;
@@ -103,6 +56,11 @@ class SqliteStore final : public Store {
       idle_.push_back(std::make_unique<Connection>(options.path, full, options.busy_timeout_ms));
     }
     sqlite::Migrate(*idle_.front());
+    {
+      WriteTransaction transaction(*idle_.front());
+      sqlite::BackfillOpeningStock(*idle_.front());
+      transaction.Commit();
+    }
   }
 
   ~SqliteStore() override {
@@ -123,159 +81,85 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<Item> CreateItem(const ItemFields& fields) override {
-    try {
-      Lease lease(*this);
-      WriteTransaction transaction(*lease);
-      const std::int64_t now = NowMs();
-      lease->Prepare(fmt::format(
-                         "INSERT INTO items (sku, name, description, category, kind, unit, quantity_units, "
-                         "quantity_scale, reorder_units, reorder_scale, location, created_at_ms, "
-                         "updated_at_ms, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, 1)"))
-          .Bind(1, fields.sku)
-          .Bind(2, fields.name)
-          .Bind(3, fields.description)
-          .Bind(4, fields.category)
-          .Bind(5, inventory::ItemKindName(fields.kind))
-          .Bind(6, fields.unit)
-          .Bind(7, fields.quantity.units())
-          .Bind(8, std::int64_t{fields.quantity.scale()})
-          .Bind(9, fields.reorder_point.units())
-          .Bind(10, std::int64_t{fields.reorder_point.scale()})
-          .Bind(11, fields.location)
-          .Bind(12, now)
-          .Run();
-      Item item;
-      item.id = lease->LastInsertId();
-      // A SKU some item had before (renamed away) is as taken as a current one.
-      lease->Prepare("INSERT INTO skus (sku, item_id) VALUES (?1, ?2)").Bind(1, fields.sku).Bind(2, item.id).Run();
-      transaction.Commit();
-      item.fields = fields;
-      item.created_at_ms = item.updated_at_ms = now;
-      item.version = 1;
-      return item;
-    } catch (const SqliteError& e) {
-      if (IsUniqueViolation(e)) return Error{Errc::kDuplicateSku, e.what()};
-      return Unavailable(e);
-    }
+  // Items, locations and the ledger: operations.h does the work inside one transaction.
+  Result<Item> CreateItem(const ItemFields& fields, const std::optional<OpeningStock>& opening,
+                          const inventory::Actor& actor) override {
+    return Write([&](Connection& c) { return sqlite::CreateItem(c, fields, opening, actor); });
   }
-
   Result<Item> GetItem(std::int64_t id) override {
-    try {
-      Lease lease(*this);
-      return LoadItem(*lease, id);
-    } catch (const SqliteError& e) {
-      return Unavailable(e);
-    }
+    return Read([&](Connection& c) { return sqlite::GetItem(c, id); });
   }
-
   Result<Item> GetItemBySku(std::string_view sku) override {
-    try {
-      Lease lease(*this);
-      Statement query = lease->Prepare(
-          fmt::format("SELECT {} FROM items WHERE sku = ?1 AND deleted_at_ms IS NULL", kItemColumns));
-      query.Bind(1, sku);
-      if (!query.Step()) return Error{Errc::kNotFound, "no item with that sku"};
-      return ReadItem(query);
-    } catch (const SqliteError& e) {
-      return Unavailable(e);
-    }
+    return Read([&](Connection& c) { return sqlite::GetItemBySku(c, sku); });
   }
-
-  Result<ItemPage> ListItems(const ItemQuery& q) override {
-    try {
-      std::string sql = fmt::format("SELECT {} FROM items WHERE deleted_at_ms IS NULL AND id > ?1", kItemColumns);
-      if (q.text) sql += " AND (sku LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')";
-      if (q.category) sql += " AND category = ?3";
-      if (q.kind) sql += " AND kind = ?4";
-      if (q.below_reorder) sql += " AND quantity_units < reorder_units";
-      sql += " ORDER BY id LIMIT ?5";
-      Lease lease(*this);
-      Statement query = lease->Prepare(sql);
-      query.Bind(1, q.after_id);
-      if (q.text) query.Bind(2, LikePattern(*q.text));
-      if (q.category) query.Bind(3, *q.category);
-      if (q.kind) query.Bind(4, inventory::ItemKindName(*q.kind));
-      query.Bind(5, std::int64_t{q.limit} + 1);
-      ItemPage page;
-      while (query.Step()) page.items.push_back(ReadItem(query));
-      if (page.items.size() > static_cast<size_t>(q.limit)) {
-        page.items.pop_back();
-        page.next_after_id = page.items.back().id;
-      }
-      return page;
-    } catch (const SqliteError& e) {
-      return Unavailable(e);
-    }
+  Result<ItemPage> ListItems(const ItemQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ListItems(c, query); });
   }
-
   Result<Item> UpdateItem(std::int64_t id, std::optional<std::int64_t> expected_version,
-                          const inventory::ItemChanges& changes) override {
-    try {
-      Lease lease(*this);
-      WriteTransaction transaction(*lease);
-      auto current = LoadItem(*lease, id);
-      if (!current) return current.error();
-      Item item = *current;
-      if (expected_version && *expected_version != item.version) {
-        return Error{Errc::kVersionMismatch, fmt::format("version is {}", item.version)};
-      }
-      changes.ApplyTo(item.fields);
-      if (SameFields(item.fields, current->fields)) return item;
-      if (item.fields.sku != current->fields.sku) {
-        // Taking a SKU: free, or one this item had before; never another item's, past or present.
-        Statement owner = lease->Prepare("SELECT item_id FROM skus WHERE sku = ?1");
-        owner.Bind(1, item.fields.sku);
-        if (owner.Step()) {
-          if (owner.Int(0) != id) return Error{Errc::kDuplicateSku, "sku belongs (or belonged) to another item"};
-        } else {
-          lease->Prepare("INSERT INTO skus (sku, item_id) VALUES (?1, ?2)").Bind(1, item.fields.sku).Bind(2, id).Run();
-        }
-      }
-      item.version += 1;
-      item.updated_at_ms = std::max(NowMs(), item.created_at_ms);
-      const auto& f = item.fields;
-      lease->Prepare(
-               "UPDATE items SET sku = ?2, name = ?3, description = ?4, category = ?5, kind = ?6, "
-               "unit = ?7, quantity_units = ?8, quantity_scale = ?9, reorder_units = ?10, "
-               "reorder_scale = ?11, location = ?12, updated_at_ms = ?13, version = ?14 "
-               "WHERE id = ?1 AND version = ?15")
-          .Bind(1, id)
-          .Bind(2, f.sku)
-          .Bind(3, f.name)
-          .Bind(4, f.description)
-          .Bind(5, f.category)
-          .Bind(6, inventory::ItemKindName(f.kind))
-          .Bind(7, f.unit)
-          .Bind(8, f.quantity.units())
-          .Bind(9, std::int64_t{f.quantity.scale()})
-          .Bind(10, f.reorder_point.units())
-          .Bind(11, std::int64_t{f.reorder_point.scale()})
-          .Bind(12, f.location)
-          .Bind(13, item.updated_at_ms)
-          .Bind(14, item.version)
-          .Bind(15, current->version)
-          .Run();
-      transaction.Commit();
-      return item;
-    } catch (const SqliteError& e) {
-      if (IsUniqueViolation(e)) return Error{Errc::kDuplicateSku, e.what()};
-      return Unavailable(e);
-    }
+                          const inventory::ItemChanges& changes, const inventory::Actor& actor) override {
+    return Write([&](Connection& c) { return sqlite::UpdateItem(c, id, expected_version, changes, actor); });
+  }
+  Result<void> DeleteItem(std::int64_t id, const inventory::Actor& actor) override {
+    return Write([&](Connection& c) { sqlite::DeleteItem(c, id, actor); });
   }
 
-  Result<void> DeleteItem(std::int64_t id) override {
-    try {
-      Lease lease(*this);
-      lease->Prepare("UPDATE items SET deleted_at_ms = ?2 WHERE id = ?1 AND deleted_at_ms IS NULL")
-          .Bind(1, id)
-          .Bind(2, NowMs())
-          .Run();
-      if (lease->Changes() == 0) return Error{Errc::kNotFound, "no such item"};
-      return {};
-    } catch (const SqliteError& e) {
-      return Unavailable(e);
-    }
+  Result<inventory::Location> CreateLocation(const NewLocation& location, const inventory::Actor& actor) override {
+    return Write([&](Connection& c) { return sqlite::CreateLocation(c, location, actor); });
+  }
+  Result<inventory::Location> GetLocation(std::string_view code_or_path) override {
+    return Read([&](Connection& c) { return sqlite::GetLocation(c, code_or_path); });
+  }
+  Result<LocationPage> ListLocations(const LocationQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ListLocations(c, query); });
+  }
+  Result<inventory::Location> UpdateLocation(std::string_view code, std::optional<std::int64_t> expected_version,
+                                             const LocationChanges& changes, const inventory::Actor& actor) override {
+    return Write([&](Connection& c) { return sqlite::UpdateLocation(c, code, expected_version, changes, actor); });
+  }
+  Result<void> DeleteLocation(std::string_view code, const inventory::Actor& actor) override {
+    return Write([&](Connection& c) { sqlite::DeleteLocation(c, code, actor); });
+  }
+
+  Result<inventory::Movement> PostMovement(const inventory::MovementRequest& request,
+                                           const inventory::Actor& actor) override {
+    return Write([&](Connection& c) { return sqlite::ApplyMovement(c, request, actor); });
+  }
+  Result<inventory::Movement> GetMovement(std::int64_t id) override {
+    return Read([&](Connection& c) { return sqlite::GetMovement(c, id); });
+  }
+  Result<MovementPage> ListMovements(const MovementQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ListMovements(c, query); });
+  }
+  Result<StockPage> ListStock(const StockQuery& query) override {
+    return Read([&](Connection& c) { return sqlite::ListStock(c, query); });
+  }
+  Result<std::vector<MovementSummary>> SummarizeMovements(std::int64_t from_ms, std::int64_t to_ms) override {
+    return Read([&](Connection& c) { return sqlite::SummarizeMovements(c, from_ms, to_ms); });
+  }
+  Result<std::vector<StockDifference>> VerifyStock() override {
+    return Read([&](Connection& c) { return sqlite::VerifyStock(c); });
+  }
+  Result<ImportSummary> ImportItems(const std::vector<ItemImportRow>& rows, const inventory::Actor& actor,
+                                    const ImportOptions& options) override {
+    return Write([&](Connection& c) { return sqlite::ImportItems(c, rows, actor, options.progress); },
+                 !options.dry_run);
+  }
+  Result<ImportSummary> ImportStock(const std::vector<StockImportRow>& rows, StockImportMode mode,
+                                    const inventory::Actor& actor, const ImportOptions& options) override {
+    return Write([&](Connection& c) { return sqlite::ImportStock(c, rows, mode, actor, options.progress); },
+                 !options.dry_run);
+  }
+
+  Result<IdempotencyClaim> ClaimIdempotencyKey(std::string_view actor_sub, std::string_view key,
+                                               std::string_view fingerprint, std::int64_t retain_ms) override {
+    return Write([&](Connection& c) { return sqlite::ClaimIdempotencyKey(c, actor_sub, key, fingerprint, retain_ms); });
+  }
+  Result<void> CompleteIdempotencyKey(std::string_view actor_sub, std::string_view key,
+                                      const StoredResponse& response) override {
+    return Write([&](Connection& c) { sqlite::CompleteIdempotencyKey(c, actor_sub, key, response); });
+  }
+  Result<void> ReleaseIdempotencyKey(std::string_view actor_sub, std::string_view key) override {
+    return Write([&](Connection& c) { sqlite::ReleaseIdempotencyKey(c, actor_sub, key); });
   }
 
   Result<std::int64_t> CountUsers() override {
@@ -505,41 +389,7 @@ class SqliteStore final : public Store {
   }
 
   Result<inventory::AuditRecord> AppendAudit(const inventory::AuditEvent& event) override {
-    try {
-      Lease lease(*this);
-      WriteTransaction transaction(*lease);  // one append at a time: the chain stays linear
-      inventory::AuditRecord record;
-      record.event = event;
-      record.at_ms = NowMs();
-      {
-        Statement last = lease->Prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
-        if (last.Step()) {
-          record.id = last.Int(0) + 1;
-          record.prev_hash = last.Text(1);
-        } else {
-          record.id = 1;
-        }
-      }
-      record.hash = inventory::AuditHash(record);
-      lease->Prepare(
-               "INSERT INTO audit (id, at_ms, actor_sub, actor_name, address, action, target, details, prev_hash, hash) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-          .Bind(1, record.id)
-          .Bind(2, record.at_ms)
-          .Bind(3, event.actor_sub)
-          .Bind(4, event.actor_name)
-          .Bind(5, event.address)
-          .Bind(6, event.action)
-          .Bind(7, event.target)
-          .Bind(8, event.details)
-          .Bind(9, record.prev_hash)
-          .Bind(10, record.hash)
-          .Run();
-      transaction.Commit();
-      return record;
-    } catch (const SqliteError& e) {
-      return Unavailable(e);
-    }
+    return Write([&](Connection& c) { return sqlite::AppendAuditRecord(c, event); });
   }
 
   Result<std::vector<inventory::AuditRecord>> ListAudit(std::int64_t after_id, int limit) override {
@@ -608,12 +458,41 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> connection_;
   };
 
-  Result<Item> LoadItem(Connection& connection, std::int64_t id) {
-    Statement query = connection.Prepare(
-        fmt::format("SELECT {} FROM items WHERE id = ?1 AND deleted_at_ms IS NULL", kItemColumns));
-    query.Bind(1, id);
-    if (!query.Step()) return Error{Errc::kNotFound, "no such item"};
-    return ReadItem(query);
+  // Runs `operation` in a write transaction (BEGIN IMMEDIATE) that commits when it returns
+  // (or rolls back, when not `commit`: a dry run).
+  template <class F>
+  auto Write(F&& operation, bool commit = true) -> Result<std::invoke_result_t<F, Connection&>> {
+    try {
+      Lease lease(*this);
+      WriteTransaction transaction(*lease);
+      if constexpr (std::is_void_v<std::invoke_result_t<F, Connection&>>) {
+        operation(*lease);
+        if (commit) transaction.Commit();
+        return {};
+      } else {
+        auto result = operation(*lease);
+        if (commit) transaction.Commit();
+        return result;
+      }
+    } catch (StoreFailure& failure) {
+      return std::move(failure.error);
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
+  }
+
+  // Runs `operation` in a read transaction: one consistent snapshot.
+  template <class F>
+  auto Read(F&& operation) -> Result<std::invoke_result_t<F, Connection&>> {
+    try {
+      Lease lease(*this);
+      sqlite::ReadTransaction transaction(*lease);
+      return operation(*lease);
+    } catch (StoreFailure& failure) {
+      return std::move(failure.error);
+    } catch (const SqliteError& e) {
+      return Unavailable(e);
+    }
   }
 
   template <class Key>

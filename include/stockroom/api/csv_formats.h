@@ -1,0 +1,53 @@
+// The CSV files Stockroom reads and writes (docs/api.md "CSV"): items
+// (sku,name,description,category,kind,unit,quantity,reorder_point,location[,lot,lot_tracked,
+// precision]), stock balances (sku,location,lot,quantity) and movements. Used by the HTTP API
+// and the command line alike. Pure functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stockroom/store/store.h"
+
+namespace stockroom::api {
+
+// One problem of one row: `line` is the physical line of the file (1 = the header).
+struct CsvRowError {
+  std::size_t line = 0;
+  std::string column;
+  std::string message;
+};
+
+// Rows read from a file, with the line each starts on; `errors` lists every bad row (up to a
+// bound, then `more_errors` counts the rest). Rows are usable only when `errors` is empty.
+template <class Row>
+struct ParsedCsv {
+  std::vector<Row> rows;
+  std::vector<std::size_t> lines;
+  std::vector<CsvRowError> errors;
+  std::size_t more_errors = 0;
+};
+
+// Items: sku and name are required columns, the others optional. A non-zero quantity is
+// opening stock at the row's location, or at `receiving_location` when the row names none.
+ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string_view receiving_location);
+
+// Stock rows: sku, location, quantity required; lot optional. An empty location means
+// `receiving_location`.
+ParsedCsv<store::StockImportRow> ParseStockCsv(std::string_view text, std::string_view receiving_location);
+
+// Writers: the header line, then one line per value appended. Files written by these read
+// back through the parsers above into the same values.
+std::string ItemsCsvHeader();
+void AppendItemCsv(std::string& out, const inventory::Item& item, bool with_quantity);
+std::string StockCsvHeader();
+void AppendStockCsv(std::string& out, const store::StockRow& row);
+std::string MovementsCsvHeader();
+void AppendMovementCsv(std::string& out, const inventory::Movement& movement);
+
+// "line 7: quantity: must be ..." for people and logs.
+std::string DescribeCsvError(const CsvRowError& error);
+
+}  // namespace stockroom::api

@@ -1,0 +1,226 @@
+#include "stockroom/api/csv_formats.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <unordered_map>
+
+#include "json_io.h"
+#include "stockroom/inventory/csv.h"
+
+namespace stockroom::api {
+namespace {
+
+using inventory::CsvColumn;
+using inventory::Decimal;
+
+constexpr std::size_t kMaxReportedErrors = 100;
+
+enum ItemColumn { kSku, kName, kDescription, kCategory, kKind, kUnit, kQuantity, kReorder, kLocation, kLot,
+                  kLotTracked, kPrecision };
+constexpr std::array<CsvColumn, 12> kItemColumns = {{{"sku", true}, {"name", true}, {"description", false},
+                                                    {"category", false}, {"kind", false}, {"unit", false},
+                                                    {"quantity", false}, {"reorder_point", false},
+                                                    {"location", false}, {"lot", false}, {"lot_tracked", false},
+                                                    {"precision", false}}};
+
+enum StockColumn { kStockSku, kStockLocation, kStockLot, kStockQuantity };
+constexpr std::array<CsvColumn, 4> kStockColumns = {
+    {{"sku", true}, {"location", true}, {"lot", false}, {"quantity", true}}};
+
+// Reads the file's records through `row(fields, line)`, collecting every problem.
+template <class Row, std::size_t N, class F>
+ParsedCsv<Row> ReadCsv(std::string_view text, const std::array<CsvColumn, N>& columns, F&& row) {
+  ParsedCsv<Row> parsed;
+  auto add_error = [&](CsvRowError error) {
+    if (parsed.errors.size() < kMaxReportedErrors) parsed.errors.push_back(std::move(error));
+    else ++parsed.more_errors;
+  };
+  inventory::CsvReader reader(text);
+  inventory::CsvRecord record;
+  if (!reader.Next(&record)) {
+    if (reader.error()) add_error({reader.error()->line, "", reader.error()->message});
+    else add_error({1, "", "the file is empty: it needs a header line"});
+    return parsed;
+  }
+  const inventory::CsvHeaderMap header = inventory::MapCsvHeader(record.fields, columns);
+  for (const auto& problem : header.problems) add_error({1, problem.column, problem.message});
+  if (!parsed.errors.empty()) return parsed;
+  const std::size_t header_size = record.fields.size();
+  std::vector<std::string_view> fields(N);
+  while (reader.Next(&record)) {
+    if (record.fields.size() == 1 && record.fields[0].empty()) continue;  // a blank line
+    if (record.fields.size() != header_size) {
+      add_error({record.line, "", fmt::format("has {} fields; the header has {}", record.fields.size(), header_size)});
+      continue;
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+      const auto& index = header.indexes[i];
+      fields[i] = index ? std::string_view(record.fields[*index]) : std::string_view();
+    }
+    std::vector<CsvRowError> row_errors;
+    std::optional<Row> value = row(fields, record.line, row_errors);
+    for (auto& error : row_errors) add_error(std::move(error));
+    if (value && row_errors.empty()) {
+      parsed.rows.push_back(std::move(*value));
+      parsed.lines.push_back(record.line);
+    }
+  }
+  if (reader.error()) add_error({reader.error()->line, "", reader.error()->message});
+  return parsed;
+}
+
+std::optional<Decimal> ReadQuantity(std::string_view text, std::string_view column, std::size_t line,
+                                    std::vector<CsvRowError>& errors) {
+  auto parsed = Decimal::Parse(text);
+  if (!parsed.value) {
+    errors.push_back({line, std::string(column), std::string(inventory::ParseErrorMessage(parsed.error))});
+    return std::nullopt;
+  }
+  return parsed.value;
+}
+
+void CheckLocationText(std::string_view text, std::string_view column, std::size_t line,
+                       std::vector<CsvRowError>& errors) {
+  if (text.empty()) return;
+  auto parsed = inventory::ParseLocationRef(text);
+  if (!parsed.ref) errors.push_back({line, std::string(column), parsed.error.message});
+}
+
+void CheckLot(std::string_view text, std::string_view column, std::size_t line, std::vector<CsvRowError>& errors) {
+  if (auto problem = inventory::CheckText(text, inventory::MovementLimits::kLotMax, false)) {
+    errors.push_back({line, std::string(column), *problem});
+  }
+}
+
+}  // namespace
+
+ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string_view receiving_location) {
+  std::unordered_map<std::string, std::size_t> seen_skus;  // sku -> line
+  return ReadCsv<store::ItemImportRow>(
+      text, kItemColumns,
+      [&](const std::vector<std::string_view>& f, std::size_t line,
+          std::vector<CsvRowError>& errors) -> std::optional<store::ItemImportRow> {
+        auto err = [&](std::string_view column, std::string message) {
+          errors.push_back({line, std::string(column), std::move(message)});
+        };
+        store::ItemImportRow row;
+        auto& fields = row.fields;
+        if (auto problem = inventory::CheckSku(f[kSku])) err("sku", *problem);
+        else if (auto [it, fresh] = seen_skus.emplace(std::string(f[kSku]), line); !fresh)
+          err("sku", fmt::format("repeats the sku of line {}", it->second));
+        fields.sku = f[kSku];
+        if (auto problem = inventory::CheckName(f[kName])) err("name", *problem);
+        fields.name = f[kName];
+        if (auto problem = inventory::CheckText(f[kDescription], inventory::ItemLimits::kDescriptionMax, true))
+          err("description", *problem);
+        fields.description = f[kDescription];
+        if (auto problem = inventory::CheckText(f[kCategory], inventory::ItemLimits::kCategoryMax, false))
+          err("category", *problem);
+        fields.category = f[kCategory];
+        if (f[kKind].empty()) fields.kind = inventory::ItemKind::kComponent;
+        else if (auto kind = inventory::ItemKindFromName(f[kKind])) fields.kind = *kind;
+        else err("kind", "must be one of raw_material, component, finished_good");
+        fields.unit = f[kUnit].empty() ? std::string("pcs") : std::string(f[kUnit]);
+        if (auto problem = inventory::CheckText(fields.unit, inventory::ItemLimits::kUnitMax, false)) err("unit", *problem);
+        if (!f[kReorder].empty()) {
+          if (auto value = ReadQuantity(f[kReorder], "reorder_point", line, errors)) fields.reorder_point = *value;
+        }
+        if (auto problem = inventory::CheckText(f[kLocation], inventory::ItemLimits::kLocationMax, false)) {
+          err("location", *problem);
+        } else {
+          CheckLocationText(f[kLocation], "location", line, errors);
+        }
+        fields.location = f[kLocation];
+        CheckLot(f[kLot], "lot", line, errors);
+        if (f[kLotTracked] == "true" || f[kLotTracked] == "1") fields.lot_tracked = true;
+        else if (!f[kLotTracked].empty() && f[kLotTracked] != "false" && f[kLotTracked] != "0")
+          err("lot_tracked", "must be true or false");
+        if (!f[kPrecision].empty()) {
+          if (f[kPrecision].size() == 1 && f[kPrecision][0] >= '0' && f[kPrecision][0] <= '6') {
+            fields.precision = f[kPrecision][0] - '0';
+          } else {
+            err("precision", "must be an integer from 0 to 6");
+          }
+        }
+        if (!f[kQuantity].empty()) {
+          if (auto quantity = ReadQuantity(f[kQuantity], "quantity", line, errors); quantity && quantity->units() > 0) {
+            if (!inventory::FitsPrecision(*quantity, fields.precision)) {
+              err("quantity", "has more fraction digits than the item's precision");
+            }
+            if (fields.lot_tracked && f[kLot].empty()) err("lot", "is required: the item is lot-tracked");
+            row.opening = store::OpeningStock{
+                f[kLocation].empty() ? std::string(receiving_location) : std::string(f[kLocation]),
+                std::string(f[kLot]), *quantity};
+          }
+        }
+        return row;
+      });
+}
+
+ParsedCsv<store::StockImportRow> ParseStockCsv(std::string_view text, std::string_view receiving_location) {
+  return ReadCsv<store::StockImportRow>(
+      text, kStockColumns,
+      [&](const std::vector<std::string_view>& f, std::size_t line,
+          std::vector<CsvRowError>& errors) -> std::optional<store::StockImportRow> {
+        store::StockImportRow row;
+        if (auto problem = inventory::CheckSku(f[kStockSku])) errors.push_back({line, "sku", *problem});
+        row.sku = f[kStockSku];
+        CheckLocationText(f[kStockLocation], "location", line, errors);
+        row.location = f[kStockLocation].empty() ? std::string(receiving_location) : std::string(f[kStockLocation]);
+        CheckLot(f[kStockLot], "lot", line, errors);
+        row.lot = f[kStockLot];
+        if (auto quantity = ReadQuantity(f[kStockQuantity], "quantity", line, errors)) row.quantity = *quantity;
+        return row;
+      });
+}
+
+std::string ItemsCsvHeader() {
+  std::string out;
+  inventory::AppendCsvRecord(out, {"sku", "name", "description", "category", "kind", "unit", "quantity",
+                                   "reorder_point", "location", "lot_tracked", "precision"});
+  return out;
+}
+
+void AppendItemCsv(std::string& out, const inventory::Item& item, bool with_quantity) {
+  const auto& f = item.fields;
+  const std::string quantity = with_quantity ? f.quantity.ToString() : std::string();
+  const std::string reorder = f.reorder_point.ToString();
+  const std::string precision = std::to_string(f.precision);
+  inventory::AppendCsvRecord(out, {f.sku, f.name, f.description, f.category, inventory::ItemKindName(f.kind), f.unit,
+                                   quantity, reorder, f.location, f.lot_tracked ? "true" : "false", precision});
+}
+
+std::string StockCsvHeader() {
+  std::string out;
+  inventory::AppendCsvRecord(out, {"sku", "location", "lot", "quantity"});
+  return out;
+}
+
+void AppendStockCsv(std::string& out, const store::StockRow& row) {
+  const std::string quantity = row.balance.quantity.ToString();
+  inventory::AppendCsvRecord(out, {row.sku, row.balance.location, row.balance.lot, quantity});
+}
+
+std::string MovementsCsvHeader() {
+  std::string out;
+  inventory::AppendCsvRecord(out, {"id", "at", "type", "item_id", "sku", "quantity", "from_location", "to_location",
+                                   "lot", "reference", "reason", "reverses", "actor_sub", "actor_name"});
+  return out;
+}
+
+void AppendMovementCsv(std::string& out, const inventory::Movement& m) {
+  const std::string id = std::to_string(m.id), item_id = std::to_string(m.item_id);
+  const std::string at = FormatTimestamp(m.at_ms), quantity = m.quantity.ToString();
+  const std::string reverses = m.reverses ? std::to_string(*m.reverses) : std::string();
+  inventory::AppendCsvRecord(out, {id, at, inventory::MovementTypeName(m.type), item_id, m.sku, quantity,
+                                   m.from_location.value_or(""), m.to_location.value_or(""), m.lot, m.reference,
+                                   m.reason, reverses, m.actor.sub, m.actor.name});
+}
+
+std::string DescribeCsvError(const CsvRowError& error) {
+  if (error.column.empty()) return fmt::format("line {}: {}", error.line, error.message);
+  return fmt::format("line {}: {}: {}", error.line, error.column, error.message);
+}
+
+}  // namespace stockroom::api

@@ -1,0 +1,186 @@
+// Reports (docs/api.md "Reports"): low stock, stock by location, movements per item over a
+// period. JSON, or CSV when the client sends Accept: text/csv.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "json_io.h"
+#include "stockroom/api/routes.h"
+#include "stockroom/inventory/csv.h"
+
+namespace stockroom::api {
+namespace {
+
+using auth::Permission;
+using http::Access;
+using http::Context;
+using http::Method;
+using http::Pool;
+using http::Response;
+using inventory::Decimal;
+
+constexpr std::size_t kMaxReportRows = 100'000;
+
+bool WantsCsv(const http::Request& request) {
+  std::string_view accept = request.Header("accept").value_or("");
+  return accept.find("text/csv") != std::string_view::npos;
+}
+
+Response Csv(std::string body) {
+  Response response;
+  response.body = std::move(body);
+  response.SetHeader("content-type", "text/csv; charset=utf-8");
+  return response;
+}
+
+Response TooLarge() {
+  return http::MakeProblem(422, "report-too-large",
+                           fmt::format("the report has more than {} rows; narrow it down", kMaxReportRows));
+}
+
+Response LowStock(const Services& services, Context& context) {
+  store::ItemQuery query;
+  query.below_reorder = true;
+  query.limit = 500;
+  std::vector<inventory::Item> items;
+  while (true) {
+    auto page = services.store.ListItems(query);
+    if (!page) return StoreProblem(page.error(), "items");
+    for (auto& item : page->items) items.push_back(std::move(item));
+    if (items.size() > kMaxReportRows) return TooLarge();
+    if (!page->next_after_id) break;
+    query.after_id = *page->next_after_id;
+  }
+  auto shortfall = [](const inventory::Item& item) {
+    const auto& f = item.fields;
+    return Decimal::FromUnits(f.reorder_point.units() - f.quantity.units(),
+                              std::max(f.reorder_point.scale(), f.quantity.scale()))
+        .ToString();
+  };
+  if (WantsCsv(context.request)) {
+    std::string out;
+    inventory::AppendCsvRecord(out, {"item_id", "sku", "name", "unit", "quantity", "reorder_point", "shortfall"});
+    for (const auto& item : items) {
+      const auto& f = item.fields;
+      inventory::AppendCsvRecord(out, {std::to_string(item.id), f.sku, f.name, f.unit, f.quantity.ToString(),
+                                       f.reorder_point.ToString(), shortfall(item)});
+    }
+    return Csv(std::move(out));
+  }
+  boost::json::array rows;
+  for (const auto& item : items) {
+    const auto& f = item.fields;
+    rows.push_back({{"item_id", item.id},
+                    {"sku", f.sku},
+                    {"name", f.name},
+                    {"unit", f.unit},
+                    {"quantity", f.quantity.ToString()},
+                    {"reorder_point", f.reorder_point.ToString()},
+                    {"shortfall", shortfall(item)}});
+  }
+  return JsonResponse(200, boost::json::object{{"items", std::move(rows)}});
+}
+
+Response StockByLocation(const Services& services, Context& context) {
+  store::StockQuery query;
+  query.limit = 5000;
+  std::vector<http::FieldError> errors;
+  VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
+    if (key == "location") {
+      if (auto parsed = inventory::ParseLocationRef(value); parsed.ref) query.location = value;
+      else errors.push_back({"location", parsed.error.message});
+    }
+  });
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+  std::map<std::string, std::vector<store::StockRow>> by_location;
+  std::size_t count = 0;
+  while (true) {
+    auto page = services.store.ListStock(query);
+    if (!page) return StoreProblem(page.error(), "location");
+    for (auto& row : page->rows) by_location[row.balance.location].push_back(std::move(row));
+    count += page->rows.size();
+    if (count > kMaxReportRows) return TooLarge();
+    if (!page->next) break;
+    query.after_item_id = page->next->item_id;
+    query.after_location_id = page->next->location_id;
+    query.after_lot = page->next->lot;
+  }
+  if (WantsCsv(context.request)) {
+    std::string out;
+    inventory::AppendCsvRecord(out, {"location", "item_id", "sku", "lot", "quantity"});
+    for (const auto& [location, rows] : by_location) {
+      for (const auto& row : rows) {
+        inventory::AppendCsvRecord(out, {location, std::to_string(row.item_id), row.sku, row.balance.lot,
+                                         row.balance.quantity.ToString()});
+      }
+    }
+    return Csv(std::move(out));
+  }
+  boost::json::array locations;
+  for (const auto& [location, rows] : by_location) {
+    boost::json::array balances;
+    for (const auto& row : rows) {
+      balances.push_back({{"item_id", row.item_id},
+                          {"sku", row.sku},
+                          {"lot", row.balance.lot},
+                          {"quantity", row.balance.quantity.ToString()}});
+    }
+    locations.push_back({{"location", location}, {"balances", std::move(balances)}});
+  }
+  return JsonResponse(200, boost::json::object{{"locations", std::move(locations)}});
+}
+
+Response MovementsSummary(const Services& services, Context& context) {
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  std::int64_t from = now - 30LL * 86400 * 1000, to = now + 1;
+  std::vector<http::FieldError> errors;
+  VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
+    if (key == "from" || key == "to") {
+      auto at = ParseTimestamp(value);
+      if (!at) errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
+      else (key == "from" ? from : to) = *at;
+    }
+  });
+  if (from >= to) errors.push_back({"to", "must be after from"});
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+  auto summaries = services.store.SummarizeMovements(from, to);
+  if (!summaries) return StoreProblem(summaries.error(), "movement");
+  auto show = [](std::int64_t units) { return Decimal::FromUnits(units, 0).ToString(); };
+  if (WantsCsv(context.request)) {
+    std::string out;
+    inventory::AppendCsvRecord(out, {"item_id", "sku", "movements", "received", "issued", "transferred"});
+    for (const auto& s : *summaries) {
+      inventory::AppendCsvRecord(out, {std::to_string(s.item_id), s.sku, std::to_string(s.movements),
+                                       show(s.received_units), show(s.issued_units), show(s.transferred_units)});
+    }
+    return Csv(std::move(out));
+  }
+  boost::json::array items;
+  for (const auto& s : *summaries) {
+    items.push_back({{"item_id", s.item_id},
+                     {"sku", s.sku},
+                     {"movements", s.movements},
+                     {"received", show(s.received_units)},
+                     {"issued", show(s.issued_units)},
+                     {"transferred", show(s.transferred_units)}});
+  }
+  return JsonResponse(200, boost::json::object{
+                               {"from", FormatTimestamp(from)}, {"to", FormatTimestamp(to)}, {"items", std::move(items)}});
+}
+
+}  // namespace
+
+void AddReportRoutes(http::Router& router, const Services& services) {
+  auto bind = [&services](Response (*handler)(const Services&, Context&)) {
+    return [&services, handler](Context& context) { return handler(services, context); };
+  };
+  const Access view = Access::Requires(Permission::kViewInventory);
+  router.Add(Method::kGet, "/api/v1/reports/low-stock", view, Pool::kDatabase, bind(LowStock));
+  router.Add(Method::kGet, "/api/v1/reports/stock-by-location", view, Pool::kDatabase, bind(StockByLocation));
+  router.Add(Method::kGet, "/api/v1/reports/movements-summary", view, Pool::kDatabase, bind(MovementsSummary));
+}
+
+}  // namespace stockroom::api

@@ -1,0 +1,207 @@
+// CSV import and export (docs/api.md "CSV"): /api/v1/import/items, /api/v1/import/stock,
+// /api/v1/export/items.csv, /api/v1/export/stock.csv, /api/v1/export/movements.csv.
+#include <fmt/format.h>
+
+#include "json_io.h"
+#include "stockroom/api/csv_formats.h"
+#include "stockroom/api/routes.h"
+
+namespace stockroom::api {
+namespace {
+
+using auth::Permission;
+using http::Access;
+using http::Context;
+using http::Method;
+using http::Pool;
+using http::Response;
+
+constexpr int kExportPage = 500;
+
+Response CsvResponse(std::string body, std::string_view filename) {
+  Response response;
+  response.status = 200;
+  response.body = std::move(body);
+  response.SetHeader("content-type", "text/csv; charset=utf-8");
+  response.SetHeader("content-disposition", fmt::format("attachment; filename=\"{}\"", filename));
+  return response;
+}
+
+std::optional<Response> RequireCsv(const http::Request& request) {
+  std::string_view type = request.Header("content-type").value_or("");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type != "text/csv") {
+    return http::MakeProblem(415, "unsupported-media-type", "send the file as Content-Type: text/csv");
+  }
+  return std::nullopt;
+}
+
+template <class Row>
+Response CsvProblem(const ParsedCsv<Row>& parsed) {
+  boost::json::array errors;
+  for (const auto& error : parsed.errors) {
+    errors.push_back({{"line", error.line}, {"field", error.column}, {"detail", error.message}});
+  }
+  const std::size_t total = parsed.errors.size() + parsed.more_errors;
+  boost::json::object extensions{{"errors", std::move(errors)}};
+  std::string detail = fmt::format("{} problem{} in the file; nothing was imported. First: {}", total,
+                                   total == 1 ? "" : "s", DescribeCsvError(parsed.errors.front()));
+  return http::MakeProblem(422, "invalid-csv", detail, {}, extensions);
+}
+
+// An error of the store while importing, pointing at the file's line.
+Response ImportStoreProblem(const store::Error& error, const std::vector<std::size_t>& lines) {
+  if (!error.row || *error.row >= lines.size()) return StoreProblem(error, "import");
+  const std::size_t line = lines[*error.row];
+  std::string column = error.field;
+  std::string message = error.detail;
+  if (error.code == store::Errc::kDuplicateSku) column = "sku", message = "an item with this sku exists (or existed)";
+  if (error.code == store::Errc::kInsufficientStock) column = "quantity";
+  if (error.code == store::Errc::kUnavailable) return StoreProblem(error, "import");
+  boost::json::object extensions{
+      {"errors", boost::json::array{{{"line", line}, {"field", column}, {"detail", message}}}}};
+  return http::MakeProblem(error.code == store::Errc::kInvalid ? 422 : 409, "import-rejected",
+                           fmt::format("line {}: {}{}; nothing was imported", line, column.empty() ? "" : column + ": ",
+                                       message),
+                           {}, extensions);
+}
+
+Response ImportSummaryResponse(const store::ImportSummary& summary, bool dry_run, std::size_t rows) {
+  return JsonResponse(dry_run ? 200 : 201, boost::json::object{{"dry_run", dry_run},
+                                                               {"rows", rows},
+                                                               {"items_created", summary.items_created},
+                                                               {"movements", summary.movements},
+                                                               {"locations_created", summary.locations_created}});
+}
+
+Response ImportItems(const Services& services, Context& context) {
+  if (auto problem = RequireCsv(context.request)) return std::move(*problem);
+  bool dry_run = false;
+  std::vector<http::FieldError> errors;
+  VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
+    if (key == "dry_run") {
+      if (auto flag = ParseBool(value)) dry_run = *flag;
+      else errors.push_back({"dry_run", "must be true or false"});
+    }
+  });
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+  auto parsed = ParseItemsCsv(context.request.body, services.receiving_location);
+  if (!parsed.errors.empty()) return CsvProblem(parsed);
+  auto summary = services.store.ImportItems(parsed.rows, ActorOf(context), {dry_run, {}});
+  if (!summary) return ImportStoreProblem(summary.error(), parsed.lines);
+  return ImportSummaryResponse(*summary, dry_run, parsed.rows.size());
+}
+
+Response ImportStock(const Services& services, Context& context) {
+  if (auto problem = RequireCsv(context.request)) return std::move(*problem);
+  bool dry_run = false;
+  store::StockImportMode mode = store::StockImportMode::kReceive;
+  std::vector<http::FieldError> errors;
+  VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
+    if (key == "dry_run") {
+      if (auto flag = ParseBool(value)) dry_run = *flag;
+      else errors.push_back({"dry_run", "must be true or false"});
+    } else if (key == "mode") {
+      if (value == "receive") mode = store::StockImportMode::kReceive;
+      else if (value == "count") mode = store::StockImportMode::kCount;
+      else errors.push_back({"mode", "must be receive (the default) or count"});
+    }
+  });
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+  auto parsed = ParseStockCsv(context.request.body, services.receiving_location);
+  if (!parsed.errors.empty()) return CsvProblem(parsed);
+  auto summary = services.store.ImportStock(parsed.rows, mode, ActorOf(context), {dry_run, {}});
+  if (!summary) return ImportStoreProblem(summary.error(), parsed.lines);
+  return ImportSummaryResponse(*summary, dry_run, parsed.rows.size());
+}
+
+Response ExportItems(const Services& services, Context& context) {
+  bool with_stock = true;
+  std::vector<http::FieldError> errors;
+  VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
+    if (key == "stock") {
+      if (auto flag = ParseBool(value)) with_stock = *flag;
+      else errors.push_back({"stock", "must be true or false"});
+    }
+  });
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+  std::string out = ItemsCsvHeader();
+  store::ItemQuery query;
+  query.limit = kExportPage;
+  while (true) {
+    auto page = services.store.ListItems(query);
+    if (!page) return StoreProblem(page.error(), "items");
+    for (const auto& item : page->items) AppendItemCsv(out, item, with_stock);
+    if (!page->next_after_id) break;
+    query.after_id = *page->next_after_id;
+  }
+  return CsvResponse(std::move(out), "items.csv");
+}
+
+Response ExportStock(const Services& services, Context& context) {
+  store::StockQuery query;
+  query.limit = 5000;
+  std::vector<http::FieldError> errors;
+  VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
+    if (key == "location") {
+      if (auto parsed = inventory::ParseLocationRef(value); parsed.ref) query.location = value;
+      else errors.push_back({"location", parsed.error.message});
+    }
+  });
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+  std::string out = StockCsvHeader();
+  while (true) {
+    auto page = services.store.ListStock(query);
+    if (!page) return StoreProblem(page.error(), "location");
+    for (const auto& row : page->rows) AppendStockCsv(out, row);
+    if (!page->next) break;
+    query.after_item_id = page->next->item_id;
+    query.after_location_id = page->next->location_id;
+    query.after_lot = page->next->lot;
+  }
+  return CsvResponse(std::move(out), "stock.csv");
+}
+
+Response ExportMovements(const Services& services, Context& context) {
+  store::MovementQuery query;
+  query.limit = 1000;
+  std::vector<http::FieldError> errors;
+  VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
+    if (key == "from" || key == "to") {
+      auto at = ParseTimestamp(value);
+      if (!at) errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
+      else (key == "from" ? query.from_ms : query.to_ms) = *at;
+    }
+  });
+  if (!errors.empty()) return ValidationProblem(std::move(errors));
+  std::string out = MovementsCsvHeader();
+  while (true) {
+    auto page = services.store.ListMovements(query);
+    if (!page) return StoreProblem(page.error(), "movement");
+    for (const auto& movement : page->movements) AppendMovementCsv(out, movement);
+    if (!page->next_after_id) break;
+    query.after_id = *page->next_after_id;
+  }
+  return CsvResponse(std::move(out), "movements.csv");
+}
+
+}  // namespace
+
+void AddTransferRoutes(http::Router& router, const Services& services) {
+  auto bind = [&services](Response (*handler)(const Services&, Context&)) {
+    return [&services, handler](Context& context) { return handler(services, context); };
+  };
+  router.Add(Method::kPost, "/api/v1/import/items", Access::Requires(Permission::kCreateItems), Pool::kDatabase,
+             bind(ImportItems));
+  router.Add(Method::kPost, "/api/v1/import/stock", Access::Requires(Permission::kCreateItems), Pool::kDatabase,
+             bind(ImportStock));
+  router.Add(Method::kGet, "/api/v1/export/items.csv", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
+             bind(ExportItems));
+  router.Add(Method::kGet, "/api/v1/export/stock.csv", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
+             bind(ExportStock));
+  router.Add(Method::kGet, "/api/v1/export/movements.csv", Access::Requires(Permission::kViewInventory),
+             Pool::kDatabase, bind(ExportMovements));
+}
+
+}  // namespace stockroom::api

@@ -1,0 +1,82 @@
+#include "stockroom/inventory/location.h"
+
+#include <fmt/format.h>
+
+#include "stockroom/inventory/item.h"
+
+namespace stockroom::inventory {
+namespace {
+
+bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// U+00A0 (C2 A0), U+3000 (E3 80 80) and the U+2000-U+200A spaces count as outer whitespace too.
+bool StartsWithUnicodeSpace(std::string_view s) {
+  if (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) return true;
+  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE3 && static_cast<unsigned char>(s[1]) == 0x80 &&
+      static_cast<unsigned char>(s[2]) == 0x80) return true;
+  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE2 && static_cast<unsigned char>(s[1]) == 0x80 &&
+      static_cast<unsigned char>(s[2]) <= 0x8A) return true;
+  return false;
+}
+
+bool EndsWithUnicodeSpace(std::string_view s) {
+  if (s.size() >= 2 && StartsWithUnicodeSpace(s.substr(s.size() - 2))) return true;
+  if (s.size() >= 3 && StartsWithUnicodeSpace(s.substr(s.size() - 3))) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> CheckLocationCode(std::string_view code) {
+  if (code.empty()) return "must not be empty";
+  if (auto problem = CheckText(code, LocationLimits::kCodeMax, false)) return problem;
+  if (code.find('/') != std::string_view::npos) return "must not contain '/'";
+  if (IsSpace(static_cast<unsigned char>(code.front())) || IsSpace(static_cast<unsigned char>(code.back())) ||
+      StartsWithUnicodeSpace(code) || EndsWithUnicodeSpace(code)) {
+    return "must not have leading or trailing whitespace";
+  }
+  return std::nullopt;
+}
+
+ParsedLocationRef ParseLocationRef(std::string_view text) {
+  ParsedLocationRef parsed;
+  if (text.empty()) {
+    parsed.error = {0, "must not be empty"};
+    return parsed;
+  }
+  LocationRef ref;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = text.find('/', start);
+    std::string_view segment = text.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    const std::size_t index = ref.segments.size();
+    if (index >= LocationLimits::kDepthMax) {
+      parsed.error = {index, fmt::format("has more than {} levels", LocationLimits::kDepthMax)};
+      return parsed;
+    }
+    if (auto problem = CheckLocationCode(segment)) {
+      const bool single = index == 0 && slash == std::string_view::npos;
+      parsed.error = {index, single ? *problem
+                                    : fmt::format("segment {} (\"{}\") {}", index + 1,
+                                                  CheckText(segment, LocationLimits::kCodeMax, false) ? "?" : segment,
+                                                  *problem)};
+      return parsed;
+    }
+    ref.segments.emplace_back(segment);
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  parsed.ref = std::move(ref);
+  return parsed;
+}
+
+std::string JoinLocationPath(const std::vector<std::string>& segments) {
+  std::string path;
+  for (const auto& segment : segments) {
+    if (!path.empty()) path.push_back('/');
+    path += segment;
+  }
+  return path;
+}
+
+}  // namespace stockroom::inventory
