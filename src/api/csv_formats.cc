@@ -218,6 +218,8 @@ void AppendMovementCsv(std::string& out, const inventory::Movement& m) {
                                    m.reason, reverses, m.actor.sub, m.actor.name});
 }
 
+std::optional<std::int64_t> ParseTimeParameter(std::string_view text) { return ParseTimestamp(text); }
+
 std::string DescribeCsvError(const CsvRowError& error) {
   if (error.column.empty()) return fmt::format("line {}: {}", error.line, error.message);
   return fmt::format("line {}: {}: {}", error.line, error.column, error.message);

@@ -1,4 +1,4 @@
-// `stockroom audit verify`: checks the audit trail's hash chain.
+// `stockroom audit verify`: checks the audit trail's hash chain; `audit verify-stock` the ledger.
 #include <fmt/format.h>
 #include <iostream>
 
@@ -34,6 +34,28 @@ int VerifyAudit(const CommonOptions& common) {
   }
 }
 
+int VerifyStock(const CommonOptions& common) {
+  try {
+    auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
+    auto differences = store->VerifyStock();
+    if (!differences) throw std::runtime_error(differences.error().detail);
+    if (differences->empty()) {
+      std::cout << "stock consistent: every balance equals the sum of its movements, every item's quantity the sum "
+                   "of its balances\n";
+      return 0;
+    }
+    std::cout << fmt::format("stock INCONSISTENT: {} differences\n", differences->size());
+    for (const auto& d : *differences) {
+      std::cout << fmt::format("item {} at {}{}: balance {}, ledger {}\n", d.item_id, d.location,
+                               d.lot.empty() ? "" : " lot " + d.lot, d.balance, d.ledger);
+    }
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "stockroom audit verify-stock: " << e.what() << "\n";
+    return 2;
+  }
+}
+
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, const CommonOptions& common) {
@@ -45,6 +67,12 @@ void AddAuditCommands(CLI::App& app, const CommonOptions& common) {
   verify->fallthrough();
   NoteDataDir(verify);
   verify->callback([&common] { SetExitCode(VerifyAudit(common)); });
+  CLI::App* verify_stock = audit->add_subcommand(
+      "verify-stock",
+      "Recompute every balance from the movement ledger: exit 0 when they agree, 1 listing each difference");
+  verify_stock->fallthrough();
+  NoteDataDir(verify_stock);
+  verify_stock->callback([&common] { SetExitCode(VerifyStock(common)); });
 }
 
 }  // namespace stockroom::cli

@@ -17,8 +17,10 @@ void AddUserCommands(CLI::App& app, const CommonOptions& common);
 // directory's key commands `keys rotate|list|retire` (src/cli/keys.cc).
 void AddTokenCommands(CLI::App& app, const CommonOptions& common);
 void AddKeyRingCommands(CLI::App& keys, const CommonOptions& common);
-// `audit verify` (src/cli/audit.cc).
+// `audit verify` and `audit verify-stock` (src/cli/audit.cc).
 void AddAuditCommands(CLI::App& app, const CommonOptions& common);
+// `import items|stock` and `export items|stock|movements` (src/cli/transfer.cc).
+void AddTransferCommands(CLI::App& app, const CommonOptions& common);
 
 // Adds to `command`'s --help the global option it uses: --data-dir (STOCKROOM_DATA_DIR).
 inline void NoteDataDir(CLI::App* command) {

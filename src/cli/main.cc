@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   stockroom::cli::AddUserCommands(app, common);
   stockroom::cli::AddTokenCommands(app, common);
   stockroom::cli::AddAuditCommands(app, common);
+  stockroom::cli::AddTransferCommands(app, common);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -40,6 +40,7 @@ struct ServeOptions {
   std::int64_t refresh_overlap = 10;
   bool insecure_cookies = false;
   std::string public_url;  // empty: from the Host header
+  std::string receiving_location = "RECEIVING";
   unsigned long long argon2_ops = 2;
   std::size_t argon2_mem_mib = 64;
 };
@@ -171,7 +172,9 @@ int Serve(const CommonOptions& common, const ServeOptions& options) {
     refresh_config.ttl_seconds = options.refresh_ttl;
     refresh_config.overlap_seconds = options.refresh_overlap;
     refresh_config.secure_cookie = !options.insecure_cookies;
-    api::Services services{*store, passwords, tokens, revocations, login_throttle, refresh_codec, refresh_config};
+    api::Services services{*store,          passwords,      tokens,
+                           revocations,     login_throttle, refresh_codec,
+                           refresh_config,  options.receiving_location};
     api::AddRoutes(router, services);
 
     http::ServerConfig config;
@@ -222,6 +225,10 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
       ->capture_default_str();
   serve->add_option("--io-threads", options->io_threads, "Threads doing network I/O")->capture_default_str();
   serve->add_option("--db-threads", options->db_threads, "Threads running database work")->capture_default_str();
+  serve->add_option("--receiving-location", options->receiving_location,
+                    "Location (code or path) for opening stock and imported stock that name none; created on "
+                    "first use")
+      ->capture_default_str();
   serve->add_option("--durability", options->durability,
                     "full: every acknowledged write survives power loss; normal: survives a crash of the process")
       ->envname("STOCKROOM_DURABILITY")

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +48,10 @@ std::string StockCsvHeader();
 void AppendStockCsv(std::string& out, const store::StockRow& row);
 std::string MovementsCsvHeader();
 void AppendMovementCsv(std::string& out, const inventory::Movement& movement);
+
+// An RFC 3339 time ("2026-12-04T10:00:00Z") or a date ("2026-12-04", midnight UTC) in unix
+// milliseconds, as the time-range parameters of exports take it.
+std::optional<std::int64_t> ParseTimeParameter(std::string_view text);
 
 // "line 7: quantity: must be ..." for people and logs.
 std::string DescribeCsvError(const CsvRowError& error);
