@@ -68,6 +68,7 @@ boost::json::object MovementToJson(const inventory::Movement& m) {
                            {"at", FormatTimestamp(m.at_ms)},
                            {"balances", std::move(balances)}};
   if (m.type == MovementType::kCount && !m.lines.empty()) {
+    json["to_location"] = nullptr;  // a count moves nothing anywhere: it names its location
     json["location"] = m.lines.front().location;
     json["difference"] = inventory::FormatSignedUnits(m.lines.front().delta_units, m.quantity.scale());
   }

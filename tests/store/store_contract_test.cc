@@ -2,6 +2,7 @@
 // each test runs against each of them on a fresh database.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -334,6 +335,203 @@ TEST_P(StoreContractTest, DataSurvivesReopening) {
   store_ = GetParam().open(dir_);
   EXPECT_EQ(store_->GetItem(item->id)->fields.sku, "KEEP");
   EXPECT_TRUE(store_->Ping());
+}
+
+// --- The stock ledger ---
+
+inventory::MovementRequest Move(inventory::MovementType type, std::int64_t item_id, std::string quantity) {
+  inventory::MovementRequest request;
+  request.type = type;
+  request.item_id = item_id;
+  request.quantity = *Decimal::Parse(quantity).value;
+  return request;
+}
+
+std::string BalanceAt(const inventory::Item& item, std::string_view location, std::string_view lot = "") {
+  for (const auto& balance : item.balances) {
+    if (balance.location == location && balance.lot == lot) return balance.quantity.ToString();
+  }
+  return "0";
+}
+
+TEST_P(StoreContractTest, OpeningStockCreatesEveryMissingLevelOfItsPath) {
+  auto item = Create(Fields("OPEN", "12.5"));
+  ASSERT_TRUE(item) << item.error().detail;
+  EXPECT_EQ(item->fields.quantity.ToString(), "12.5");
+  ASSERT_EQ(item->balances.size(), 1u);
+  EXPECT_EQ(item->balances[0].location, "Factory/Office Block/Room 101");
+  auto room = store_->GetLocation("Room 101");
+  ASSERT_TRUE(room);
+  EXPECT_EQ(room->parent, "Office Block");
+  EXPECT_EQ(room->path, "Factory/Office Block/Room 101");
+  EXPECT_EQ(store_->GetLocation("Office Block")->parent, "Factory");
+  EXPECT_FALSE(store_->GetLocation("Factory")->parent);
+  // A path that contradicts the tree names the segment.
+  auto wrong = Fields("WRONG", "1");
+  wrong.location = "Factory/Room 101";
+  auto refused = Create(wrong);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kInvalid);
+  EXPECT_NE(refused.error().detail.find("Room 101"), std::string::npos) << refused.error().detail;
+  EXPECT_EQ(store_->GetItemBySku("WRONG").error().code, Errc::kNotFound);  // nothing written
+}
+
+TEST_P(StoreContractTest, MovementsKeepBalancesAndNeverGoNegative) {
+  using inventory::MovementType;
+  auto item = Create(Fields("LEDGER", "10"));
+  ASSERT_TRUE(item);
+  ASSERT_TRUE(store_->CreateLocation({"BIN-2", "", "Factory"}, kActor));
+  auto transfer = Move(MovementType::kTransfer, item->id, "4");
+  transfer.from_location = "Room 101";
+  transfer.to_location = "Factory/BIN-2";
+  auto moved = store_->PostMovement(transfer, kActor);
+  ASSERT_TRUE(moved) << moved.error().detail;
+  ASSERT_EQ(moved->lines.size(), 2u);
+  auto read = store_->GetItem(item->id);
+  EXPECT_EQ(BalanceAt(*read, "Factory/Office Block/Room 101"), "6");
+  EXPECT_EQ(BalanceAt(*read, "Factory/BIN-2"), "4");
+  EXPECT_EQ(read->fields.quantity.ToString(), "10");
+  EXPECT_EQ(read->version, 1);  // stock activity never bumps the item's version
+
+  auto too_much = Move(MovementType::kTransfer, item->id, "4.000001");
+  too_much.from_location = "BIN-2";
+  too_much.to_location = "Room 101";
+  auto refused = store_->PostMovement(too_much, kActor);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kInsufficientStock);
+  ASSERT_TRUE(refused.error().shortage);
+  EXPECT_EQ(refused.error().shortage->location, "Factory/BIN-2");
+  EXPECT_EQ(refused.error().shortage->available.ToString(), "4");
+  read = store_->GetItem(item->id);
+  EXPECT_EQ(BalanceAt(*read, "Factory/Office Block/Room 101"), "6");  // neither side changed
+  EXPECT_EQ(BalanceAt(*read, "Factory/BIN-2"), "4");
+
+  auto count = Move(MovementType::kCount, item->id, "5.5");
+  count.location = "Room 101";
+  auto counted = store_->PostMovement(count, kActor);
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(counted->lines[0].delta_units, -500'000);
+  auto reverse = Move(MovementType::kReverse, 0, "0");
+  reverse.reverses = moved->id;
+  auto reversed = store_->PostMovement(reverse, kActor);
+  ASSERT_TRUE(reversed) << reversed.error().detail;
+  read = store_->GetItem(item->id);
+  EXPECT_EQ(BalanceAt(*read, "Factory/Office Block/Room 101"), "9.5");
+  EXPECT_EQ(BalanceAt(*read, "Factory/BIN-2"), "0");
+  EXPECT_EQ(read->fields.quantity.ToString(), "9.5");
+  EXPECT_EQ(store_->PostMovement(reverse, kActor).error().code, Errc::kConflict);  // only once
+  EXPECT_EQ(store_->GetMovement(moved->id)->reversed_by, reversed->id);
+  EXPECT_TRUE(store_->VerifyStock()->empty());
+}
+
+TEST_P(StoreContractTest, ConcurrentIssuesNeverOversell) {
+  auto item = Create(Fields("HOT", "20"));
+  ASSERT_TRUE(item);
+  std::atomic<int> issued{0}, short_of_stock{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 50; ++i) {
+    threads.emplace_back([&] {
+      auto issue = Move(inventory::MovementType::kIssue, item->id, "1");
+      issue.from_location = "Room 101";
+      auto result = store_->PostMovement(issue, kActor);
+      if (result) ++issued;
+      else if (result.error().code == Errc::kInsufficientStock) ++short_of_stock;
+      else ++other;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(issued.load(), 20);
+  EXPECT_EQ(short_of_stock.load(), 30);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(store_->GetItem(item->id)->fields.quantity.ToString(), "0");
+  MovementQuery query;
+  query.item_id = item->id;
+  query.type = inventory::MovementType::kIssue;
+  EXPECT_EQ(store_->ListMovements(query)->movements.size(), 20u);
+  EXPECT_TRUE(store_->VerifyStock()->empty());
+  // Every movement left an audit record, and the chain is intact.
+  auto audit = store_->ListAudit(0, 1000);
+  ASSERT_TRUE(audit);
+  EXPECT_FALSE(inventory::VerifyAuditChain(*audit));
+  EXPECT_EQ(std::count_if(audit->begin(), audit->end(), [](const auto& r) { return r.event.action == "movement.issue"; }),
+            20);
+}
+
+TEST_P(StoreContractTest, LotTrackedItemsNeedALotAndPrecisionIsEnforced) {
+  auto fields = Fields("LOTS", "0");
+  fields.lot_tracked = true;
+  fields.precision = 0;
+  auto item = Create(fields);
+  ASSERT_TRUE(item);
+  auto receive = Move(inventory::MovementType::kReceive, item->id, "3");
+  receive.to_location = "Room 101";
+  auto refused = store_->PostMovement(receive, kActor);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "lot");
+  receive.lot = "B-7";
+  receive.quantity = *Decimal::Parse("1.5").value;
+  EXPECT_EQ(store_->PostMovement(receive, kActor).error().field, "quantity");
+  receive.quantity = *Decimal::Parse("3").value;
+  ASSERT_TRUE(store_->PostMovement(receive, kActor));
+  EXPECT_EQ(BalanceAt(*store_->GetItem(item->id), "Factory/Office Block/Room 101", "B-7"), "3");
+}
+
+TEST_P(StoreContractTest, LocationsHoldingStockOrChildrenCannotBeDeleted) {
+  ASSERT_TRUE(Create(Fields("HELD", "1")));
+  EXPECT_EQ(store_->DeleteLocation("Room 101", kActor).error().code, Errc::kConflict);
+  EXPECT_EQ(store_->DeleteLocation("Factory", kActor).error().code, Errc::kConflict);
+  ASSERT_TRUE(store_->CreateLocation({"EMPTY", "Empty bin", "Factory"}, kActor));
+  ASSERT_TRUE(store_->DeleteLocation("EMPTY", kActor));
+  EXPECT_EQ(store_->GetLocation("EMPTY").error().code, Errc::kNotFound);
+  // A location may not move below itself.
+  LocationChanges loop;
+  loop.parent = "Factory/Office Block";
+  EXPECT_EQ(store_->UpdateLocation("Factory", std::nullopt, loop, kActor).error().code, Errc::kInvalid);
+}
+
+TEST_P(StoreContractTest, ImportsAreAllOrNothingAndNameTheRow) {
+  std::vector<ItemImportRow> rows;
+  for (const char* sku : {"IMP-1", "IMP-2", "IMP-1"}) {
+    ItemImportRow row;
+    row.fields = Fields(sku, "0");
+    row.fields.location = "A/B";
+    row.opening = OpeningStock{"A/B", "", *Decimal::Parse("2").value};
+    rows.push_back(row);
+  }
+  auto refused = store_->ImportItems(rows, kActor, {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().row, 2u);
+  EXPECT_EQ(store_->GetItemBySku("IMP-1").error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->GetLocation("A").error().code, Errc::kNotFound);
+  rows.pop_back();
+  auto dry = store_->ImportItems(rows, kActor, {true, {}});
+  ASSERT_TRUE(dry);
+  EXPECT_EQ(dry->items_created, 2);
+  EXPECT_EQ(store_->GetItemBySku("IMP-1").error().code, Errc::kNotFound);  // a dry run writes nothing
+  auto done = store_->ImportItems(rows, kActor, {});
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->locations_created, 2);
+  EXPECT_EQ(store_->GetItemBySku("IMP-2")->fields.quantity.ToString(), "2");
+  std::vector<StockImportRow> counts{{"IMP-1", "A/B", "", *Decimal::Parse("0.5").value}};
+  ASSERT_TRUE(store_->ImportStock(counts, StockImportMode::kCount, kActor, {}));
+  EXPECT_EQ(store_->GetItemBySku("IMP-1")->fields.quantity.ToString(), "0.5");
+  EXPECT_TRUE(store_->VerifyStock()->empty());
+}
+
+TEST_P(StoreContractTest, IdempotencyKeysReplayPerActor) {
+  using Outcome = IdempotencyClaim::Outcome;
+  const std::int64_t day = 86'400'000;
+  EXPECT_EQ(store_->ClaimIdempotencyKey("1", "k", "fp", day)->outcome, Outcome::kClaimed);
+  EXPECT_EQ(store_->ClaimIdempotencyKey("1", "k", "fp", day)->outcome, Outcome::kInProgress);
+  ASSERT_TRUE(store_->CompleteIdempotencyKey("1", "k", {201, "application/json", "/x/1", "", "{\"id\":1}"}));
+  auto replay = store_->ClaimIdempotencyKey("1", "k", "fp", day);
+  EXPECT_EQ(replay->outcome, Outcome::kReplay);
+  EXPECT_EQ(replay->response.status, 201);
+  EXPECT_EQ(replay->response.body, "{\"id\":1}");
+  EXPECT_EQ(store_->ClaimIdempotencyKey("1", "k", "other", day)->outcome, Outcome::kMismatch);
+  EXPECT_EQ(store_->ClaimIdempotencyKey("2", "k", "other", day)->outcome, Outcome::kClaimed);
+  ASSERT_TRUE(store_->ReleaseIdempotencyKey("2", "k"));
+  EXPECT_EQ(store_->ClaimIdempotencyKey("2", "k", "fp", day)->outcome, Outcome::kClaimed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::ValuesIn(kBackends),

@@ -10,6 +10,7 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/group_commit.h"
 #include "store/sqlite/ledger.h"
 #include "store/sqlite/operations.h"
 
@@ -122,7 +123,7 @@ class SqliteStore final : public Store {
 
   Result<inventory::Movement> PostMovement(const inventory::MovementRequest& request,
                                            const inventory::Actor& actor) override {
-    return Write([&](Connection& c) { return sqlite::ApplyMovement(c, request, actor); });
+    return movements_.Post(request, actor);
   }
   Result<inventory::Movement> GetMovement(std::int64_t id) override {
     return Read([&](Connection& c) { return sqlite::GetMovement(c, id); });
@@ -511,6 +512,10 @@ class SqliteStore final : public Store {
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  sqlite::GroupCommitter movements_{[this](const std::function<void(Connection&)>& work) {
+    Lease lease(*this);
+    work(*lease);
+  }};
 };
 
 }  // namespace
