@@ -93,6 +93,8 @@ Response RunOnce(const Services& services, const http::Handler& handler, Context
 void MakePostsIdempotent(http::Router& router, const Services& services) {
   router.ForEachRoute([&services](http::Route& route) {
     if (route.method != http::Method::kPost || route.access.is_public || route.pool == http::Pool::kInline) return;
+    // Session routes answer with tokens, which must not be kept in the database for replays.
+    if (route.pattern.rfind("/api/v1/auth/", 0) == 0) return;
     route.handler = [&services, handler = std::move(route.handler)](Context& context) -> Response {
       auto key = context.request.Header("idempotency-key");
       if (!key || !context.principal) return handler(context);

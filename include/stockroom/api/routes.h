@@ -35,7 +35,8 @@ void AddMovementRoutes(http::Router& router, const Services& services);
 void AddReportRoutes(http::Router& router, const Services& services);
 void AddTransferRoutes(http::Router& router, const Services& services);  // CSV import and export
 
-// Makes every authenticated POST route honour an Idempotency-Key header (idempotency.cc).
+// Makes every authenticated POST route honour an Idempotency-Key header (idempotency.cc),
+// except the session routes under /api/v1/auth/ (their answers hold tokens).
 // Call after every route is added.
 void MakePostsIdempotent(http::Router& router, const Services& services);
 
