@@ -83,7 +83,7 @@ Response Login(const Services& services, Context& context) {
     // password. Not a password change, so no token is revoked.
     auth::UserChanges upgrade;
     upgrade.password_hash = services.passwords.Hash(password);
-    if (auto upgraded = services.store.UpdateUser(user->id, upgrade); upgraded) {
+    if (auto upgraded = services.store.UpdateUser(user->id, upgrade, std::nullopt); upgraded) {
       http::Log(http::LogLevel::kInfo, "password hash upgraded", {{"sub", std::to_string(user->id)}});
     }
   }
@@ -358,11 +358,10 @@ Response ChangePassword(const Services& services, Context& context) {
   if (auto problem = auth::CheckNewPassword(user->username, next)) return ValidationProblem({{"new_password", *problem}});
   auth::UserChanges changes;
   changes.password_hash = services.passwords.Hash(next);
-  auto changed = services.store.UpdateUser(user->id, changes);
+  auto changed = services.store.UpdateUser(user->id, changes, store::Store::UserAudit{ActorOf(context), "auth.password_change"});
   if (!changed) return StoreProblem(changed.error(), "user");
   if (auto problem = RevokeUserTokens(services, user->id)) return std::move(*problem);
   http::Log(http::LogLevel::kInfo, "password changed", {{"sub", context.principal->subject}});
-  Audit(services, context, "auth.password_change", "user:" + std::to_string(user->id));
   return StartSession(services, context, *changed);
 }
 

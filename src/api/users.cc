@@ -63,12 +63,10 @@ Response CreateUser(const Services& services, Context& context) {
   }
   if (!errors.empty()) return ValidationProblem(std::move(errors));
   user.password_hash = services.passwords.Hash(password);
-  auto created = services.store.CreateUser(user);
+  auto created = services.store.CreateUser(user, ActorOf(context));
   if (!created) return StoreProblem(created.error(), "user");
   Response response = JsonResponse(201, UserToJson(*created));
   response.SetHeader("location", fmt::format("/api/v1/users/{}", created->id));
-  Audit(services, context, "user.create", "user:" + std::to_string(created->id),
-        {{"after", {{"username", created->username}, {"role", auth::RoleName(created->role)}}}});
   return response;
 }
 
@@ -129,14 +127,12 @@ Response PatchUser(const Services& services, Context& context) {
   const bool changed = (changes.role && *changes.role != user->role) ||
                        (changes.disabled && *changes.disabled != user->disabled) || changes.password_hash;
   if (!changed) return JsonResponse(200, UserToJson(*user));
-  auto updated = services.store.UpdateUser(user->id, changes);
+  auto updated = services.store.UpdateUser(user->id, changes, store::Store::UserAudit{ActorOf(context), "user.update"});
   if (!updated) return StoreProblem(updated.error(), "user");
   if (auto problem = RevokeUserTokens(services, user->id)) return std::move(*problem);
   http::Log(http::LogLevel::kInfo, "user changed",
             {{"sub", context.principal->subject}, {"user_id", user->id}, {"role", auth::RoleName(updated->role)},
              {"disabled", updated->disabled}, {"password_reset", changes.password_hash.has_value()}});
-  Audit(services, context, "user.update", "user:" + std::to_string(user->id),
-        auth::DescribeUserChange(*user, *updated, changes.password_hash.has_value()));
   return JsonResponse(200, UserToJson(*updated));
 }
 

@@ -94,7 +94,7 @@ void BootstrapAdmin(store::Store& store, const auth::PasswordHasher& passwords) 
     password = auth::RandomId(15);  // 120 bits, 20 characters
     generated = true;
   }
-  auto created = store.CreateUser({"admin", passwords.Hash(password), auth::Role::kAdmin});
+  auto created = store.CreateUser({"admin", passwords.Hash(password), auth::Role::kAdmin}, {"", "first start", ""});
   if (!created) throw std::runtime_error("cannot create the admin user: " + created.error().detail);
   http::Log(http::LogLevel::kInfo, "created first user", {{"username", "admin"}, {"role", "admin"}});
   if (generated) {

@@ -48,14 +48,11 @@ int AddUser(const CommonOptions& common, const std::string& username, const std:
     if (auto problem = auth::CheckNewPassword(username, password)) throw std::runtime_error("password " + *problem);
     auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
     auth::PasswordHasher passwords;
-    auto created = store->CreateUser({username, passwords.Hash(password), *role});
+    auto created = store->CreateUser({username, passwords.Hash(password), *role}, {"", "cli", ""});
     if (!created) {
       if (created.error().code == store::Errc::kDuplicateUsername) throw std::runtime_error("user '" + username + "' exists");
       throw std::runtime_error(created.error().detail);
     }
-    (void)store->AppendAudit({"", "cli", "", "user.create", "user:" + std::to_string(created->id),
-                              boost::json::serialize(boost::json::object{
-                                  {"after", {{"username", username}, {"role", role_name}}}})});
     std::cout << fmt::format("created user {} (id {}, role {})\n", username, created->id, role_name);
     return 0;
   } catch (const std::exception& e) {
@@ -123,12 +120,9 @@ int ChangeUser(const CommonOptions& common, const UserChangeOptions& options, co
     if (auth::RemovesLastActiveAdmin(*user, changes, *users)) {
       throw std::runtime_error("'" + user->username + "' is the last active admin; make another admin first");
     }
-    auto updated = store->UpdateUser(user->id, changes);
+    auto updated = store->UpdateUser(user->id, changes, store::Store::UserAudit{{"", "cli", ""}, "user.update"});
     if (!updated) throw std::runtime_error(updated.error().detail);
     RevokeTokensOf(*store, user->id);
-    (void)store->AppendAudit(
-        {"", "cli", "", "user.update", "user:" + std::to_string(user->id),
-         boost::json::serialize(auth::DescribeUserChange(*user, *updated, changes.password_hash.has_value()))});
     std::cout << fmt::format("{}: role {}, {}; every token issued before now is revoked\n", updated->username,
                              auth::RoleName(updated->role), updated->disabled ? "disabled" : "active");
     return 0;

@@ -39,7 +39,9 @@ def test_security_events_and_user_changes_are_recorded(server):
     update = next(r for r in trail if r["action"] == "user.update")
     assert update["actor_name"] == "admin" and update["target"] == f"user:{uid}"
     assert update["details"]["before"]["role"] == "warehouse_staff" and update["details"]["after"]["role"] == "admin"
-    assert all(r["address"] == "127.0.0.1" for r in trail)
+    # The first record is the server creating the first admin; every request's record has its address.
+    assert trail[0]["action"] == "user.create" and trail[0]["actor_name"] == "first start"
+    assert all(r["address"] == "127.0.0.1" for r in trail[1:])
     assert [r["id"] for r in trail] == list(range(1, len(trail) + 1))
     # Nothing secret is in it.
     text = str(trail)
@@ -61,10 +63,10 @@ def test_only_admins_read_the_audit_trail(server):
 
 
 @pytest.mark.parametrize("tamper,broken_at", [
-    ("UPDATE audit SET details = '{\"role\":\"admin\"}' WHERE id = 3", 3),
-    ("UPDATE audit SET actor_name = 'mallory' WHERE id = 2", 2),
-    ("DELETE FROM audit WHERE id = 2", 3),
-    ("UPDATE audit SET at_ms = at_ms + 1 WHERE id = 4", 4),
+    ("UPDATE audit SET details = '{\"role\":\"admin\"}' WHERE id = 4", 4),
+    ("UPDATE audit SET actor_name = 'mallory' WHERE id = 3", 3),
+    ("DELETE FROM audit WHERE id = 3", 4),
+    ("UPDATE audit SET at_ms = at_ms + 1 WHERE id = 5", 5),
 ])
 def test_audit_verify_finds_tampering(binary, tmp_path, tamper, broken_at):
     data = tmp_path / "d"
@@ -79,7 +81,8 @@ def test_audit_verify_finds_tampering(binary, tmp_path, tamper, broken_at):
     verify = lambda: subprocess.run([binary, "audit", "verify", "--data-dir", str(data)], capture_output=True,
                                     text=True, timeout=60)
     r = verify()
-    assert r.returncode == 0 and "intact: 5 records" in r.stdout, r.stdout + r.stderr
+    # the first admin's creation, a login, four users
+    assert r.returncode == 0 and "intact: 6 records" in r.stdout, r.stdout + r.stderr
     db = sqlite3.connect(data / "stockroom.db")
     try:
         db.execute(tamper)

@@ -207,9 +207,9 @@ TEST_P(StoreContractTest, ListFiltersAndPagesByCursor) {
 
 TEST_P(StoreContractTest, UsersAreUniqueByName) {
   EXPECT_EQ(*store_->CountUsers(), 0);
-  auto user = store_->CreateUser({"alice", "$argon2id$fake", auth::Role::kWarehouseStaff});
+  auto user = store_->CreateUser({"alice", "$argon2id$fake", auth::Role::kWarehouseStaff}, kActor);
   ASSERT_TRUE(user);
-  EXPECT_EQ(store_->CreateUser({"alice", "x", auth::Role::kAdmin}).error().code, Errc::kDuplicateUsername);
+  EXPECT_EQ(store_->CreateUser({"alice", "x", auth::Role::kAdmin}, kActor).error().code, Errc::kDuplicateUsername);
   auto found = store_->FindUserByName("alice");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, user->id);
@@ -220,11 +220,11 @@ TEST_P(StoreContractTest, UsersAreUniqueByName) {
 }
 
 TEST_P(StoreContractTest, UserChangesApplyOnlyWhatIsSet) {
-  auto user = store_->CreateUser({"bob", "$argon2id$old", auth::Role::kAdmin});
+  auto user = store_->CreateUser({"bob", "$argon2id$old", auth::Role::kAdmin}, kActor);
   ASSERT_TRUE(user);
   auth::UserChanges demote;
   demote.role = auth::Role::kWarehouseStaff;
-  auto changed = store_->UpdateUser(user->id, demote);
+  auto changed = store_->UpdateUser(user->id, demote, std::nullopt);
   ASSERT_TRUE(changed);
   EXPECT_EQ(changed->role, auth::Role::kWarehouseStaff);
   EXPECT_EQ(changed->password_hash, "$argon2id$old");
@@ -232,12 +232,12 @@ TEST_P(StoreContractTest, UserChangesApplyOnlyWhatIsSet) {
   auth::UserChanges disable_and_reset;
   disable_and_reset.disabled = true;
   disable_and_reset.password_hash = "$argon2id$new";
-  ASSERT_TRUE(store_->UpdateUser(user->id, disable_and_reset));
+  ASSERT_TRUE(store_->UpdateUser(user->id, disable_and_reset, std::nullopt));
   auto stored = store_->FindUserById(user->id);
   EXPECT_TRUE(stored->disabled);
   EXPECT_EQ(stored->password_hash, "$argon2id$new");
   EXPECT_EQ(stored->role, auth::Role::kWarehouseStaff);
-  EXPECT_EQ(store_->UpdateUser(9999, demote).error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->UpdateUser(9999, demote, std::nullopt).error().code, Errc::kNotFound);
 }
 
 TEST_P(StoreContractTest, RevocationsPersistWidenAndExpire) {
@@ -267,7 +267,7 @@ TEST_P(StoreContractTest, RevocationsPersistWidenAndExpire) {
 
 TEST_P(StoreContractTest, RefreshTokensRotateOnceDetectReuseAndExpire) {
   using Outcome = RefreshRotation::Outcome;
-  auto user = store_->CreateUser({"erika", "$argon2id$x", auth::Role::kWarehouseStaff});
+  auto user = store_->CreateUser({"erika", "$argon2id$x", auth::Role::kWarehouseStaff}, kActor);
   ASSERT_TRUE(user);
   ASSERT_TRUE(store_->AddRefreshToken({"h1", "fam", user->id, 1000, 5000}));
   auto first = store_->RotateRefreshToken("h1", "h2", 6000, 1100, 10);
@@ -291,7 +291,7 @@ TEST_P(StoreContractTest, RefreshTokensRotateOnceDetectReuseAndExpire) {
 }
 
 TEST_P(StoreContractTest, ConcurrentRefreshesWithOneTokenRotateItOnce) {
-  auto user = store_->CreateUser({"erika", "$argon2id$x", auth::Role::kWarehouseStaff});
+  auto user = store_->CreateUser({"erika", "$argon2id$x", auth::Role::kWarehouseStaff}, kActor);
   ASSERT_TRUE(store_->AddRefreshToken({"c1", "fam", user->id, 1000, 5000}));
   std::atomic<int> rotated{0}, recent{0};
   std::vector<std::thread> threads;

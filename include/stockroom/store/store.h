@@ -295,12 +295,20 @@ class Store {
 
   // Users.
   virtual Result<std::int64_t> CountUsers() = 0;
-  virtual Result<auth::User> CreateUser(const auth::NewUser& user) = 0;
+  // Creates the user and appends its user.create audit record, by `actor`, in one transaction.
+  virtual Result<auth::User> CreateUser(const auth::NewUser& user, const inventory::Actor& actor) = 0;
   virtual Result<auth::User> FindUserByName(std::string_view username) = 0;
   virtual Result<auth::User> FindUserById(std::int64_t id) = 0;
   virtual Result<std::vector<auth::User>> ListUsers() = 0;
   // Applies `changes`; kNotFound when there is no such user. Returns the user as stored.
-  virtual Result<auth::User> UpdateUser(std::int64_t id, const auth::UserChanges& changes) = 0;
+  // With `audit`, appends its record (before/after of role and disabled, whether the password
+  // was reset) in the same transaction; without, records nothing (e.g. a hash upgrade).
+  struct UserAudit {
+    inventory::Actor actor;
+    std::string action;  // "user.update", "auth.password_change", ...
+  };
+  virtual Result<auth::User> UpdateUser(std::int64_t id, const auth::UserChanges& changes,
+                                        const std::optional<UserAudit>& audit) = 0;
 
   // Durable token revocations (auth/revocation.h). Adding an entry for a kind and subject that
   // exists keeps the later not_before and expires_at.

@@ -2,6 +2,7 @@
 // inside one statement or one BEGIN IMMEDIATE transaction, and maps SQLite failures to Errc.
 #include "stockroom/store/sqlite_store.h"
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <fmt/format.h>
@@ -174,29 +175,34 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<auth::User> CreateUser(const auth::NewUser& user) override {
-    try {
-      Lease lease(*this);
+  Result<auth::User> CreateUser(const auth::NewUser& user, const inventory::Actor& actor) override {
+    return Write([&](Connection& c) {
       const std::int64_t now = NowMs();
-      lease->Prepare(
-               "INSERT INTO users (username, password_hash, role, disabled, created_at_ms, updated_at_ms) "
-               "VALUES (?1, ?2, ?3, 0, ?4, ?4)")
-          .Bind(1, user.username)
-          .Bind(2, user.password_hash)
-          .Bind(3, auth::RoleName(user.role))
-          .Bind(4, now)
-          .Run();
+      try {
+        c.Prepare(
+             "INSERT INTO users (username, password_hash, role, disabled, created_at_ms, updated_at_ms) "
+             "VALUES (?1, ?2, ?3, 0, ?4, ?4)")
+            .Bind(1, user.username)
+            .Bind(2, user.password_hash)
+            .Bind(3, auth::RoleName(user.role))
+            .Bind(4, now)
+            .Run();
+      } catch (const SqliteError& e) {
+        if (IsUniqueViolation(e)) sqlite::Fail(Errc::kDuplicateUsername, e.what(), "username");
+        throw;
+      }
       auth::User created;
-      created.id = lease->LastInsertId();
+      created.id = c.LastInsertId();
       created.username = user.username;
       created.password_hash = user.password_hash;
       created.role = user.role;
       created.created_at_ms = created.updated_at_ms = now;
+      sqlite::AppendAuditRecord(
+          c, sqlite::EventBy(actor, "user.create", "user:" + std::to_string(created.id),
+                             boost::json::serialize(boost::json::object{
+                                 {"after", {{"username", created.username}, {"role", auth::RoleName(created.role)}}}})));
       return created;
-    } catch (const SqliteError& e) {
-      if (IsUniqueViolation(e)) return Error{Errc::kDuplicateUsername, e.what()};
-      return Unavailable(e);
-    }
+    });
   }
 
   Result<auth::User> FindUserByName(std::string_view username) override {
@@ -219,30 +225,36 @@ class SqliteStore final : public Store {
     }
   }
 
-  Result<auth::User> UpdateUser(std::int64_t id, const auth::UserChanges& changes) override {
-    try {
-      Lease lease(*this);
-      WriteTransaction transaction(*lease);
-      Statement query = lease->Prepare(fmt::format("SELECT {} FROM users WHERE id = ?1", kUserColumns));
-      query.Bind(1, id);
-      if (!query.Step()) return Error{Errc::kNotFound, "no such user"};
-      auth::User user = ReadUser(query);
+  Result<auth::User> UpdateUser(std::int64_t id, const auth::UserChanges& changes,
+                                const std::optional<UserAudit>& audit) override {
+    return Write([&](Connection& c) {
+      auth::User before;
+      {
+        Statement query = c.Prepare(fmt::format("SELECT {} FROM users WHERE id = ?1", kUserColumns));
+        query.Bind(1, id);
+        if (!query.Step()) sqlite::Fail(Errc::kNotFound, "no such user");
+        before = ReadUser(query);
+      }
+      auth::User user = before;
       if (changes.role) user.role = *changes.role;
       if (changes.disabled) user.disabled = *changes.disabled;
       if (changes.password_hash) user.password_hash = *changes.password_hash;
       user.updated_at_ms = NowMs();
-      lease->Prepare("UPDATE users SET role = ?2, disabled = ?3, password_hash = ?4, updated_at_ms = ?5 WHERE id = ?1")
+      c.Prepare("UPDATE users SET role = ?2, disabled = ?3, password_hash = ?4, updated_at_ms = ?5 WHERE id = ?1")
           .Bind(1, id)
           .Bind(2, auth::RoleName(user.role))
           .Bind(3, std::int64_t{user.disabled ? 1 : 0})
           .Bind(4, user.password_hash)
           .Bind(5, user.updated_at_ms)
           .Run();
-      transaction.Commit();
+      if (audit) {
+        sqlite::AppendAuditRecord(
+            c, sqlite::EventBy(audit->actor, audit->action, "user:" + std::to_string(id),
+                               boost::json::serialize(
+                                   auth::DescribeUserChange(before, user, changes.password_hash.has_value()))));
+      }
       return user;
-    } catch (const SqliteError& e) {
-      return Unavailable(e);
-    }
+    });
   }
 
   Result<void> AddRevocation(const auth::Revocation& revocation) override {
