@@ -175,47 +175,133 @@ ParsedCsv<store::StockImportRow> ParseStockCsv(std::string_view text, std::strin
       });
 }
 
-std::string ItemsCsvHeader() {
+namespace {
+
+// The stock rows of every item in item order, fetched a page at a time.
+class StockByItem {
+ public:
+  explicit StockByItem(store::Store& store) : store_(store) { query_.limit = 5000; }
+
+  // The balances of `item_id`; REQUIRES: ids are asked in ascending order.
+  store::Result<std::vector<store::StockRow>> Of(std::int64_t item_id) {
+    std::vector<store::StockRow> rows;
+    while (true) {
+      while (next_ < page_.rows.size() && page_.rows[next_].item_id < item_id) ++next_;
+      while (next_ < page_.rows.size() && page_.rows[next_].item_id == item_id) rows.push_back(page_.rows[next_++]);
+      if (next_ < page_.rows.size()) return rows;       // the page goes on past this item
+      if (started_ && !page_.next) return rows;          // the last page is used up
+      if (started_) {
+        query_.after_item_id = page_.next->item_id;
+        query_.after_location_id = page_.next->location_id;
+        query_.after_lot = page_.next->lot;
+      }
+      auto page = store_.ListStock(query_);
+      if (!page) return page.error();
+      page_ = std::move(*page);
+      next_ = 0;
+      started_ = true;
+    }
+  }
+
+ private:
+  store::Store& store_;
+  store::StockQuery query_;
+  store::StockPage page_;
+  std::size_t next_ = 0;
+  bool started_ = false;
+};
+
+// True when `path` is the location an item names as home (by its path or by its code).
+bool IsHome(std::string_view home, std::string_view path) {
+  if (home == path) return true;
+  const auto slash = path.rfind('/');
+  return slash != std::string_view::npos && home == path.substr(slash + 1);
+}
+
+}  // namespace
+
+store::Result<std::string> ExportItemsCsv(store::Store& store, bool with_stock, std::size_t* stock_elsewhere) {
   std::string out;
   inventory::AppendCsvRecord(out, {"sku", "name", "description", "category", "kind", "unit", "quantity",
-                                   "reorder_point", "location", "lot_tracked", "precision"});
+                                   "reorder_point", "location", "lot", "lot_tracked", "precision"});
+  StockByItem stock(store);
+  store::ItemQuery query;
+  query.limit = 500;
+  while (true) {
+    auto page = store.ListItems(query);
+    if (!page) return page.error();
+    for (const auto& item : page->items) {
+      const auto& f = item.fields;
+      std::string quantity, lot;
+      if (with_stock) {
+        auto rows = stock.Of(item.id);
+        if (!rows) return rows.error();
+        if (rows->empty()) {
+          quantity = "0";
+        } else if (rows->size() == 1 && IsHome(f.location, rows->front().balance.location)) {
+          quantity = rows->front().balance.quantity.ToString();
+          lot = rows->front().balance.lot;
+        } else if (stock_elsewhere) {
+          ++*stock_elsewhere;
+        }
+      }
+      const std::string reorder = f.reorder_point.ToString();
+      const std::string precision = std::to_string(f.precision);
+      inventory::AppendCsvRecord(out, {f.sku, f.name, f.description, f.category, inventory::ItemKindName(f.kind),
+                                       f.unit, quantity, reorder, f.location, lot, f.lot_tracked ? "true" : "false",
+                                       precision});
+    }
+    if (!page->next_after_id) break;
+    query.after_id = *page->next_after_id;
+  }
   return out;
 }
 
-void AppendItemCsv(std::string& out, const inventory::Item& item, bool with_quantity) {
-  const auto& f = item.fields;
-  const std::string quantity = with_quantity ? f.quantity.ToString() : std::string();
-  const std::string reorder = f.reorder_point.ToString();
-  const std::string precision = std::to_string(f.precision);
-  inventory::AppendCsvRecord(out, {f.sku, f.name, f.description, f.category, inventory::ItemKindName(f.kind), f.unit,
-                                   quantity, reorder, f.location, f.lot_tracked ? "true" : "false", precision});
-}
-
-std::string StockCsvHeader() {
+store::Result<std::string> ExportStockCsv(store::Store& store, const std::optional<std::string>& location) {
   std::string out;
   inventory::AppendCsvRecord(out, {"sku", "location", "lot", "quantity"});
+  store::StockQuery query;
+  query.limit = 5000;
+  query.location = location;
+  while (true) {
+    auto page = store.ListStock(query);
+    if (!page) return page.error();
+    for (const auto& row : page->rows) {
+      const std::string quantity = row.balance.quantity.ToString();
+      inventory::AppendCsvRecord(out, {row.sku, row.balance.location, row.balance.lot, quantity});
+    }
+    if (!page->next) break;
+    query.after_item_id = page->next->item_id;
+    query.after_location_id = page->next->location_id;
+    query.after_lot = page->next->lot;
+  }
   return out;
 }
 
-void AppendStockCsv(std::string& out, const store::StockRow& row) {
-  const std::string quantity = row.balance.quantity.ToString();
-  inventory::AppendCsvRecord(out, {row.sku, row.balance.location, row.balance.lot, quantity});
-}
-
-std::string MovementsCsvHeader() {
+store::Result<std::string> ExportMovementsCsv(store::Store& store, std::optional<std::int64_t> from_ms,
+                                              std::optional<std::int64_t> to_ms) {
   std::string out;
   inventory::AppendCsvRecord(out, {"id", "at", "type", "item_id", "sku", "quantity", "from_location", "to_location",
                                    "lot", "reference", "reason", "reverses", "actor_sub", "actor_name"});
+  store::MovementQuery query;
+  query.limit = 1000;
+  query.from_ms = from_ms;
+  query.to_ms = to_ms;
+  while (true) {
+    auto page = store.ListMovements(query);
+    if (!page) return page.error();
+    for (const auto& m : page->movements) {
+      const std::string id = std::to_string(m.id), item_id = std::to_string(m.item_id);
+      const std::string at = FormatTimestamp(m.at_ms), quantity = m.quantity.ToString();
+      const std::string reverses = m.reverses ? std::to_string(*m.reverses) : std::string();
+      std::string location = m.from_location.value_or(""), to = m.to_location.value_or("");
+      inventory::AppendCsvRecord(out, {id, at, inventory::MovementTypeName(m.type), item_id, m.sku, quantity, location,
+                                       to, m.lot, m.reference, m.reason, reverses, m.actor.sub, m.actor.name});
+    }
+    if (!page->next_after_id) break;
+    query.after_id = *page->next_after_id;
+  }
   return out;
-}
-
-void AppendMovementCsv(std::string& out, const inventory::Movement& m) {
-  const std::string id = std::to_string(m.id), item_id = std::to_string(m.item_id);
-  const std::string at = FormatTimestamp(m.at_ms), quantity = m.quantity.ToString();
-  const std::string reverses = m.reverses ? std::to_string(*m.reverses) : std::string();
-  inventory::AppendCsvRecord(out, {id, at, inventory::MovementTypeName(m.type), item_id, m.sku, quantity,
-                                   m.from_location.value_or(""), m.to_location.value_or(""), m.lot, m.reference,
-                                   m.reason, reverses, m.actor.sub, m.actor.name});
 }
 
 std::optional<std::int64_t> ParseTimeParameter(std::string_view text) { return ParseTimestamp(text); }

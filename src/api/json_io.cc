@@ -96,7 +96,8 @@ http::Response StoreProblem(const store::Error& error, std::string_view what) {
       return http::MakeProblem(409, "duplicate-username", "a user with this username exists",
                                {{"username", "is already taken"}});
     case store::Errc::kDuplicateLocation:
-      return http::MakeProblem(409, "duplicate-location", error.detail, {{"code", "is already taken"}});
+      return http::MakeProblem(409, "duplicate-location", error.detail,
+                               {{error.field.empty() ? std::string("code") : error.field, "is a taken location code"}});
     case store::Errc::kInvalid:
       return http::MakeProblem(422, "validation", fmt::format("invalid {}: {}", error.field, error.detail),
                                {{error.field.empty() ? std::string(what) : error.field, error.detail}});

@@ -136,6 +136,7 @@ Response PatchLocation(const Services& services, Context& context) {
   store::LocationChanges changes;
   if (const auto* name = patch.if_contains("name"); name && name->is_null()) errors.push_back({"name", "cannot be removed"});
   changes.name = ReadString(patch, "name", errors);
+  if (changes.name && changes.name->empty()) errors.push_back({"name", "must not be empty"});
   CheckName(changes.name, errors);
   if (const auto* parent = patch.if_contains("parent"); parent && parent->is_null()) {
     changes.parent = "";  // null: move to the top

@@ -16,8 +16,6 @@ using http::Method;
 using http::Pool;
 using http::Response;
 
-constexpr int kExportPage = 500;
-
 Response CsvResponse(std::string body, std::string_view filename) {
   Response response;
   response.status = 200;
@@ -126,22 +124,17 @@ Response ExportItems(const Services& services, Context& context) {
     }
   });
   if (!errors.empty()) return ValidationProblem(std::move(errors));
-  std::string out = ItemsCsvHeader();
-  store::ItemQuery query;
-  query.limit = kExportPage;
-  while (true) {
-    auto page = services.store.ListItems(query);
-    if (!page) return StoreProblem(page.error(), "items");
-    for (const auto& item : page->items) AppendItemCsv(out, item, with_stock);
-    if (!page->next_after_id) break;
-    query.after_id = *page->next_after_id;
-  }
-  return CsvResponse(std::move(out), "items.csv");
+  std::size_t stock_elsewhere = 0;
+  auto out = ExportItemsCsv(services.store, with_stock, &stock_elsewhere);
+  if (!out) return StoreProblem(out.error(), "items");
+  Response response = CsvResponse(std::move(*out), "items.csv");
+  // Items whose quantity is left empty: their stock is in several balances or away from home.
+  response.SetHeader("stockroom-items-stock-elsewhere", std::to_string(stock_elsewhere));
+  return response;
 }
 
 Response ExportStock(const Services& services, Context& context) {
   store::StockQuery query;
-  query.limit = 5000;
   std::vector<http::FieldError> errors;
   VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
     if (key == "location") {
@@ -150,22 +143,13 @@ Response ExportStock(const Services& services, Context& context) {
     }
   });
   if (!errors.empty()) return ValidationProblem(std::move(errors));
-  std::string out = StockCsvHeader();
-  while (true) {
-    auto page = services.store.ListStock(query);
-    if (!page) return StoreProblem(page.error(), "location");
-    for (const auto& row : page->rows) AppendStockCsv(out, row);
-    if (!page->next) break;
-    query.after_item_id = page->next->item_id;
-    query.after_location_id = page->next->location_id;
-    query.after_lot = page->next->lot;
-  }
-  return CsvResponse(std::move(out), "stock.csv");
+  auto out = ExportStockCsv(services.store, query.location);
+  if (!out) return StoreProblem(out.error(), "location");
+  return CsvResponse(std::move(*out), "stock.csv");
 }
 
 Response ExportMovements(const Services& services, Context& context) {
   store::MovementQuery query;
-  query.limit = 1000;
   std::vector<http::FieldError> errors;
   VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
     if (key == "from" || key == "to") {
@@ -175,15 +159,9 @@ Response ExportMovements(const Services& services, Context& context) {
     }
   });
   if (!errors.empty()) return ValidationProblem(std::move(errors));
-  std::string out = MovementsCsvHeader();
-  while (true) {
-    auto page = services.store.ListMovements(query);
-    if (!page) return StoreProblem(page.error(), "movement");
-    for (const auto& movement : page->movements) AppendMovementCsv(out, movement);
-    if (!page->next_after_id) break;
-    query.after_id = *page->next_after_id;
-  }
-  return CsvResponse(std::move(out), "movements.csv");
+  auto out = ExportMovementsCsv(services.store, query.from_ms, query.to_ms);
+  if (!out) return StoreProblem(out.error(), "movement");
+  return CsvResponse(std::move(*out), "movements.csv");
 }
 
 }  // namespace

@@ -129,49 +129,39 @@ void Write(const std::string& output, const std::string& text) {
   if (!out) throw std::runtime_error(fmt::format("cannot write {}", output));
 }
 
-int ExportItems(const CommonOptions& common, const ExportOptions& options) {
+// Runs one export and writes its text; `what` names it in messages.
+template <class F>
+int Export(const CommonOptions& common, const ExportOptions& options, const char* what, F&& run) {
   try {
     auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
-    std::string out = api::ItemsCsvHeader();
-    store::ItemQuery query;
-    query.limit = 500;
-    while (true) {
-      auto page = store->ListItems(query);
-      if (!page) throw std::runtime_error(page.error().detail);
-      for (const auto& item : page->items) api::AppendItemCsv(out, item, !options.without_stock);
-      if (!page->next_after_id) break;
-      query.after_id = *page->next_after_id;
-    }
-    Write(options.output, out);
+    auto text = run(*store);
+    if (!text) throw std::runtime_error(text.error().detail);
+    Write(options.output, *text);
     return 0;
   } catch (const std::exception& e) {
-    std::cerr << "stockroom export items: " << e.what() << "\n";
+    std::cerr << "stockroom export " << what << ": " << e.what() << "\n";
     return 2;
   }
 }
 
-int ExportStock(const CommonOptions& common, const ExportOptions& options) {
-  try {
-    auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
-    std::string out = api::StockCsvHeader();
-    store::StockQuery query;
-    query.limit = 5000;
-    if (!options.location.empty()) query.location = options.location;
-    while (true) {
-      auto page = store->ListStock(query);
-      if (!page) throw std::runtime_error(page.error().detail);
-      for (const auto& row : page->rows) api::AppendStockCsv(out, row);
-      if (!page->next) break;
-      query.after_item_id = page->next->item_id;
-      query.after_location_id = page->next->location_id;
-      query.after_lot = page->next->lot;
-    }
-    Write(options.output, out);
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "stockroom export stock: " << e.what() << "\n";
-    return 2;
+int ExportItems(const CommonOptions& common, const ExportOptions& options) {
+  std::size_t stock_elsewhere = 0;
+  const int status = Export(common, options, "items", [&](store::Store& store) {
+    return api::ExportItemsCsv(store, !options.without_stock, &stock_elsewhere);
+  });
+  if (status == 0 && stock_elsewhere > 0) {
+    std::cerr << fmt::format(
+        "note: {} items hold stock in several balances or away from their home location: their quantity is left "
+        "empty here; `stockroom export stock` has it\n",
+        stock_elsewhere);
   }
+  return status;
+}
+
+int ExportStock(const CommonOptions& common, const ExportOptions& options) {
+  return Export(common, options, "stock", [&](store::Store& store) {
+    return api::ExportStockCsv(store, options.location.empty() ? std::nullopt : std::optional(options.location));
+  });
 }
 
 std::int64_t TimeOption(const std::string& name, const std::string& text) {
@@ -181,26 +171,12 @@ std::int64_t TimeOption(const std::string& name, const std::string& text) {
 }
 
 int ExportMovements(const CommonOptions& common, const ExportOptions& options) {
-  try {
-    auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
-    store::MovementQuery query;
-    query.limit = 1000;
-    if (!options.from.empty()) query.from_ms = TimeOption("--from", options.from);
-    if (!options.to.empty()) query.to_ms = TimeOption("--to", options.to);
-    std::string out = api::MovementsCsvHeader();
-    while (true) {
-      auto page = store->ListMovements(query);
-      if (!page) throw std::runtime_error(page.error().detail);
-      for (const auto& movement : page->movements) api::AppendMovementCsv(out, movement);
-      if (!page->next_after_id) break;
-      query.after_id = *page->next_after_id;
-    }
-    Write(options.output, out);
-    return 0;
-  } catch (const std::exception& e) {
-    std::cerr << "stockroom export movements: " << e.what() << "\n";
-    return 2;
-  }
+  return Export(common, options, "movements", [&](store::Store& store) {
+    std::optional<std::int64_t> from, to;
+    if (!options.from.empty()) from = TimeOption("--from", options.from);
+    if (!options.to.empty()) to = TimeOption("--to", options.to);
+    return api::ExportMovementsCsv(store, from, to);
+  });
 }
 
 }  // namespace

@@ -40,14 +40,18 @@ ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string
 // `receiving_location`.
 ParsedCsv<store::StockImportRow> ParseStockCsv(std::string_view text, std::string_view receiving_location);
 
-// Writers: the header line, then one line per value appended. Files written by these read
-// back through the parsers above into the same values.
-std::string ItemsCsvHeader();
-void AppendItemCsv(std::string& out, const inventory::Item& item, bool with_quantity);
-std::string StockCsvHeader();
-void AppendStockCsv(std::string& out, const store::StockRow& row);
-std::string MovementsCsvHeader();
-void AppendMovementCsv(std::string& out, const inventory::Movement& movement);
+// Exports, read page by page from `store`. Each imports back through the parsers above.
+//
+// Items: with `with_stock`, an item whose whole stock is one balance at its home location
+// carries it (quantity and lot), so that importing the file gives the same items and the same
+// balances; an item whose stock lies elsewhere or in several balances gets an empty quantity
+// (its stock is in the stock export) and is counted in `*stock_elsewhere`.
+store::Result<std::string> ExportItemsCsv(store::Store& store, bool with_stock, std::size_t* stock_elsewhere);
+// Non-zero balances as sku,location,lot,quantity, of `location` and below when given.
+store::Result<std::string> ExportStockCsv(store::Store& store, const std::optional<std::string>& location);
+// The ledger, with at_ms in [from_ms, to_ms) when given.
+store::Result<std::string> ExportMovementsCsv(store::Store& store, std::optional<std::int64_t> from_ms,
+                                              std::optional<std::int64_t> to_ms);
 
 // An RFC 3339 time ("2026-12-04T10:00:00Z") or a date ("2026-12-04", midnight UTC) in unix
 // milliseconds, as the time-range parameters of exports take it.

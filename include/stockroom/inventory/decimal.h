@@ -17,6 +17,9 @@ class Decimal {
   // room for sums of many balances.
   static constexpr int kMaxIntegerDigits = 12;
   static constexpr std::int64_t kUnitsPerOne = 1'000'000;
+  // The largest value, 999999999999.999999, in millionths. Balances and item totals stay at
+  // or below it too, so every sum of two of them fits int64.
+  static constexpr std::int64_t kMaxUnits = 1'000'000'000'000'000'000 - 1;
 
   Decimal() = default;
 

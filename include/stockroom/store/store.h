@@ -159,7 +159,7 @@ struct MovementSummary {
   std::string sku;
   std::int64_t received_units = 0;   // receive and positive count differences
   std::int64_t issued_units = 0;     // issue and negative count differences (positive number)
-  std::int64_t transferred_units = 0;
+  std::int64_t transferred_units = 0;  // moved between locations: transfers and their reversals
   std::int64_t movements = 0;
 };
 

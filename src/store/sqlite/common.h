@@ -23,6 +23,18 @@ struct StoreFailure {
 
 bool IsUniqueViolation(const SqliteError& e);
 
+// Runs `apply`; a failure naming request field `from` is rethrown naming `to` instead (an
+// opening receipt's "to_location" is the item's or the file's "location").
+template <class F>
+auto WithFieldName(std::string_view from, std::string_view to, F&& apply) {
+  try {
+    return apply();
+  } catch (StoreFailure& failure) {
+    if (failure.error.field == from) failure.error.field = std::string(to);
+    throw;
+  }
+}
+
 // SELECT list of items (with the table alias `i`) and the row reader for it.
 extern const char* const kItemColumns;
 inventory::Item ReadItem(const Statement& row);

@@ -66,7 +66,8 @@ ImportSummary ImportStock(Connection& c, const std::vector<StockImportRow>& rows
         request.reason = "stocktake import";
       }
       LedgerCounts counts;
-      ApplyMovement(c, request, actor, MissingLocations::kCreate, &counts);
+      WithFieldName(mode == StockImportMode::kReceive ? "to_location" : "location", "location",
+                    [&] { return ApplyMovement(c, request, actor, MissingLocations::kCreate, &counts); });
       summary.locations_created += counts.locations_created;
       ++summary.movements;
     });

@@ -88,7 +88,8 @@ Item CreateItem(Connection& c, const ItemFields& fields, const std::optional<Ope
     receive.lot = opening->lot;
     receive.reason = "opening stock";
     LedgerCounts counts;
-    ApplyMovement(c, receive, actor, MissingLocations::kCreate, &counts);
+    WithFieldName("to_location", "location",
+                  [&] { return ApplyMovement(c, receive, actor, MissingLocations::kCreate, &counts); });
     if (locations_created) *locations_created += counts.locations_created;
   }
   return WithBalances(c, LoadItem(c, id));

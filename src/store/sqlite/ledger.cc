@@ -124,7 +124,12 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
   std::int64_t total_delta = 0;
   for (const PlannedLine& line : lines) {
     const BalanceValue current = ReadBalance(connection, item.id, line.location_id, line.lot);
-    const std::int64_t after = current.units + line.delta_units;
+    const std::int64_t after = current.units + line.delta_units;  // both within kMaxUnits: no overflow
+    if (after > Decimal::kMaxUnits) {
+      Fail(Errc::kInvalid, fmt::format("would take the balance at {} above {}", paths.Path(line.location_id),
+                                       Decimal::FromUnits(Decimal::kMaxUnits, 0).ToString()),
+           "quantity");
+    }
     if (after < 0) {
       Shortage shortage{item.id, paths.Path(line.location_id), line.lot,
                         Decimal::FromUnits(current.units, current.scale),
@@ -136,7 +141,7 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
       error.shortage = std::move(shortage);
       throw StoreFailure{std::move(error)};
     }
-    const int new_scale = std::max(current.scale, scale);
+    const int new_scale = std::max(current.scale, scale);  // the balance keeps the finest digits it saw
     connection
         .Prepare(
             "INSERT INTO balances (item_id, location_id, lot, units, scale) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -148,8 +153,13 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
         .Bind(5, std::int64_t{new_scale})
         .Run();
     total_delta += line.delta_units;
-    movement.lines.push_back(
-        {paths.Path(line.location_id), line.lot, line.delta_units, Decimal::FromUnits(after, new_scale)});
+    // Shown with the movement's digits, as ReadMovement shows it later.
+    movement.lines.push_back({paths.Path(line.location_id), line.lot, line.delta_units, Decimal::FromUnits(after, scale)});
+  }
+  if (item.fields.quantity.units() + total_delta > Decimal::kMaxUnits) {
+    Fail(Errc::kInvalid, fmt::format("would take the item's total above {}",
+                                     Decimal::FromUnits(Decimal::kMaxUnits, 0).ToString()),
+         "quantity");
   }
 
   movement.at_ms = NowMs();

@@ -93,7 +93,7 @@ std::int64_t ResolveOrCreateLocation(Connection& connection, std::string_view co
       if (ref.segments.size() > 1) CheckPlace(connection, *row, i, previous, field);
     } else {
       row = InsertLocation(connection, ref.segments[i], ref.segments[i],
-                           previous ? std::optional(previous->id) : std::nullopt);
+                           previous ? std::optional(previous->id) : std::nullopt, field);
       PathCache paths(connection);
       const inventory::Location created_location = ToLocation(*row, paths, connection);
       AppendAuditRecord(connection, EventBy(actor, "location.create", "location:" + row->code,
@@ -106,7 +106,7 @@ std::int64_t ResolveOrCreateLocation(Connection& connection, std::string_view co
 }
 
 LocationRow InsertLocation(Connection& connection, std::string_view code, std::string_view name,
-                           std::optional<std::int64_t> parent_id) {
+                           std::optional<std::int64_t> parent_id, std::string_view field) {
   LocationRow row;
   row.code = std::string(code);
   row.name = std::string(name);
@@ -122,8 +122,10 @@ LocationRow InsertLocation(Connection& connection, std::string_view code, std::s
     insert.Run();
   } catch (const SqliteError& e) {
     if (IsUniqueViolation(e)) {
-      Fail(Errc::kDuplicateLocation, fmt::format("the code \"{}\" belongs (or belonged) to another location", code),
-           "code");
+      Fail(Errc::kDuplicateLocation,
+           fmt::format("the code \"{}\" belongs (or belonged) to another location: a deleted location keeps its code",
+                       code),
+           std::string(field));
     }
     throw;
   }

@@ -48,8 +48,9 @@ class PathCache {
 
 inventory::Location ToLocation(const LocationRow& row, PathCache& paths, Connection& connection);
 
-// Inserts a location (no checks beyond the database's); returns its row.
+// Inserts a location (no checks beyond the database's); returns its row. A code that is
+// taken (by a live or a deleted location) is kDuplicateLocation naming `field`.
 LocationRow InsertLocation(Connection& connection, std::string_view code, std::string_view name,
-                           std::optional<std::int64_t> parent_id);
+                           std::optional<std::int64_t> parent_id, std::string_view field = "code");
 
 }  // namespace stockroom::store::sqlite

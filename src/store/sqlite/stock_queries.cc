@@ -110,11 +110,13 @@ StockPage ListStock(Connection& c, const StockQuery& q) {
 std::vector<MovementSummary> SummarizeMovements(Connection& c, std::int64_t from_ms, std::int64_t to_ms) {
   Statement query = c.Prepare(
       "SELECT m.item_id, i.sku, COUNT(DISTINCT m.id), "
-      "SUM(CASE WHEN m.type <> 'transfer' AND l.delta_units > 0 THEN l.delta_units ELSE 0 END), "
-      "SUM(CASE WHEN m.type <> 'transfer' AND l.delta_units < 0 THEN -l.delta_units ELSE 0 END), "
-      "SUM(CASE WHEN m.type = 'transfer' AND l.delta_units > 0 THEN l.delta_units ELSE 0 END) "
-      "FROM movements m JOIN movement_lines l ON l.movement_id = m.id JOIN items i ON i.id = m.item_id "
-      "WHERE m.at_ms >= ?1 AND m.at_ms < ?2 GROUP BY m.item_id ORDER BY m.item_id");
+      "SUM(CASE WHEN NOT moved AND l.delta_units > 0 THEN l.delta_units ELSE 0 END), "
+      "SUM(CASE WHEN NOT moved AND l.delta_units < 0 THEN -l.delta_units ELSE 0 END), "
+      "SUM(CASE WHEN moved AND l.delta_units > 0 THEN l.delta_units ELSE 0 END) "
+      "FROM (SELECT *, (from_location_id IS NOT NULL AND to_location_id IS NOT NULL) AS moved FROM movements "
+      "      WHERE at_ms >= ?1 AND at_ms < ?2) m "
+      "JOIN movement_lines l ON l.movement_id = m.id JOIN items i ON i.id = m.item_id "
+      "GROUP BY m.item_id ORDER BY m.item_id");
   query.Bind(1, from_ms).Bind(2, to_ms);
   std::vector<MovementSummary> summaries;
   while (query.Step()) {
