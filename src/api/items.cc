@@ -45,13 +45,8 @@ store::ItemQuery ParseListQuery(std::string_view query_text, std::vector<http::F
     } else if (key == "include_deleted") {
       if (auto flag = ParseBool(value)) query.include_deleted = *flag;
       else errors.push_back({"include_deleted", "must be true or false"});
-    } else if (key == "limit") {
-      auto limit = ParsePositiveId(value);
-      if (!limit || *limit > kMaxPageSize) errors.push_back({"limit", "must be an integer from 1 to 500"});
-      else query.limit = static_cast<int>(*limit);
-    } else if (key == "cursor") {
-      if (auto after = DecodeCursor(value)) query.after_id = *after;
-      else errors.push_back({"cursor", "is not a cursor this server issued"});
+    } else {
+      ReadPageParameter(key, value, kMaxPageSize, query.limit, query.after_id, errors);
     }
   });
   if (!well_formed) errors.push_back({"query", "is not a valid query string"});
@@ -177,21 +172,18 @@ Response DeleteItem(const Services& services, Context& context) {
 }  // namespace
 
 void AddItemRoutes(http::Router& router, const Services& services) {
-  auto bind = [&services](Response (*handler)(const Services&, Context&)) {
-    return [&services, handler](Context& context) { return handler(services, context); };
-  };
   router.Add(Method::kGet, "/api/v1/items", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
-             bind(ListItems));
+             Bind(services, ListItems));
   router.Add(Method::kPost, "/api/v1/items", Access::Requires(Permission::kCreateItems), Pool::kDatabase,
-             bind(CreateItem));
+             Bind(services, CreateItem));
   router.Add(Method::kGet, "/api/v1/items/by-sku/{sku}", Access::Requires(Permission::kViewInventory),
-             Pool::kDatabase, bind(GetItemBySku));
+             Pool::kDatabase, Bind(services, GetItemBySku));
   router.Add(Method::kGet, "/api/v1/items/{id}", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
-             bind(GetItem));
+             Bind(services, GetItem));
   router.Add(Method::kPatch, "/api/v1/items/{id}", Access::Requires(Permission::kUpdateItems), Pool::kDatabase,
-             bind(PatchItem));
+             Bind(services, PatchItem));
   router.Add(Method::kDelete, "/api/v1/items/{id}", Access::Requires(Permission::kDeleteItems), Pool::kDatabase,
-             bind(DeleteItem));
+             Bind(services, DeleteItem));
 }
 
 }  // namespace stockroom::api

@@ -173,6 +173,22 @@ std::optional<bool> ParseBool(std::string_view text) {
   return std::nullopt;
 }
 
+bool ReadPageParameter(const std::string& key, const std::string& value, int max_limit, int& limit,
+                       std::int64_t& after_id, std::vector<http::FieldError>& errors) {
+  if (key == "limit") {
+    auto parsed = ParsePositiveId(value);
+    if (!parsed || *parsed > max_limit) errors.push_back({"limit", fmt::format("must be an integer from 1 to {}", max_limit)});
+    else limit = static_cast<int>(*parsed);
+    return true;
+  }
+  if (key == "cursor") {
+    if (auto after = DecodeCursor(value)) after_id = *after;
+    else errors.push_back({"cursor", "is not a cursor this server issued"});
+    return true;
+  }
+  return false;
+}
+
 std::string EncodeCursor(std::int64_t after_id) { return jose::Base64UrlEncode(fmt::format("after:{}", after_id)); }
 
 std::optional<std::int64_t> DecodeCursor(std::string_view cursor) {

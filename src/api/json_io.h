@@ -12,6 +12,7 @@
 #include "stockroom/http/message.h"
 #include "stockroom/http/problem.h"
 #include "stockroom/http/router.h"
+#include "stockroom/api/routes.h"
 #include "stockroom/store/store.h"
 
 namespace stockroom::api {
@@ -43,6 +44,16 @@ std::string FormatTimestamp(std::int64_t unix_ms);
 
 // The name of a JSON value's type, for messages ("number", "object", ...).
 std::string_view JsonTypeName(const boost::json::value& value);
+
+// A router handler that calls `handler(services, context)`.
+inline http::Handler Bind(const Services& services, http::Response (*handler)(const Services&, http::Context&)) {
+  return [&services, handler](http::Context& context) { return handler(services, context); };
+}
+
+// Reads the page parameters `limit` (1 to `max_limit`) and `cursor` (EncodeCursor's); true
+// when `key` was one of them, with any problem appended to `errors`.
+bool ReadPageParameter(const std::string& key, const std::string& value, int max_limit, int& limit,
+                       std::int64_t& after_id, std::vector<http::FieldError>& errors);
 
 // "true"/"1" or "false"/"0".
 std::optional<bool> ParseBool(std::string_view text);

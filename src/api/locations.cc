@@ -107,13 +107,8 @@ Response ListLocations(const Services& services, Context& context) {
     if (key == "parent") {
       if (!value.empty()) CheckReference(value, "parent", errors);
       query.parent = value;
-    } else if (key == "limit") {
-      auto limit = ParsePositiveId(value);
-      if (!limit || *limit > kMaxLocationPage) errors.push_back({"limit", "must be an integer from 1 to 1000"});
-      else query.limit = static_cast<int>(*limit);
-    } else if (key == "cursor") {
-      if (auto after = DecodeCursor(value)) query.after_id = *after;
-      else errors.push_back({"cursor", "is not a cursor this server issued"});
+    } else {
+      ReadPageParameter(key, value, kMaxLocationPage, query.limit, query.after_id, errors);
     }
   });
   if (!well_formed) errors.push_back({"query", "is not a valid query string"});
@@ -169,19 +164,16 @@ Response DeleteLocation(const Services& services, Context& context) {
 }  // namespace
 
 void AddLocationRoutes(http::Router& router, const Services& services) {
-  auto bind = [&services](Response (*handler)(const Services&, Context&)) {
-    return [&services, handler](Context& context) { return handler(services, context); };
-  };
   router.Add(Method::kGet, "/api/v1/locations", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
-             bind(ListLocations));
+             Bind(services, ListLocations));
   router.Add(Method::kPost, "/api/v1/locations", Access::Requires(Permission::kCreateItems), Pool::kDatabase,
-             bind(CreateLocation));
+             Bind(services, CreateLocation));
   router.Add(Method::kGet, "/api/v1/locations/{code}", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
-             bind(GetLocation));
+             Bind(services, GetLocation));
   router.Add(Method::kPatch, "/api/v1/locations/{code}", Access::Requires(Permission::kUpdateItems), Pool::kDatabase,
-             bind(PatchLocation));
+             Bind(services, PatchLocation));
   router.Add(Method::kDelete, "/api/v1/locations/{code}", Access::Requires(Permission::kDeleteItems), Pool::kDatabase,
-             bind(DeleteLocation));
+             Bind(services, DeleteLocation));
 }
 
 }  // namespace stockroom::api

@@ -65,13 +65,8 @@ Response ListMovements(const Services& services, Context& context, std::optional
       auto at = ParseTimestamp(value);
       if (!at) errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
       else (key == "from" ? query.from_ms : query.to_ms) = *at;
-    } else if (key == "limit") {
-      auto limit = ParsePositiveId(value);
-      if (!limit || *limit > kMaxMovementPage) errors.push_back({"limit", "must be an integer from 1 to 1000"});
-      else query.limit = static_cast<int>(*limit);
-    } else if (key == "cursor") {
-      if (auto after = DecodeCursor(value)) query.after_id = *after;
-      else errors.push_back({"cursor", "is not a cursor this server issued"});
+    } else {
+      ReadPageParameter(key, value, kMaxMovementPage, query.limit, query.after_id, errors);
     }
   });
   if (!well_formed) errors.push_back({"query", "is not a valid query string"});

@@ -174,13 +174,10 @@ Response MovementsSummary(const Services& services, Context& context) {
 }  // namespace
 
 void AddReportRoutes(http::Router& router, const Services& services) {
-  auto bind = [&services](Response (*handler)(const Services&, Context&)) {
-    return [&services, handler](Context& context) { return handler(services, context); };
-  };
   const Access view = Access::Requires(Permission::kViewInventory);
-  router.Add(Method::kGet, "/api/v1/reports/low-stock", view, Pool::kDatabase, bind(LowStock));
-  router.Add(Method::kGet, "/api/v1/reports/stock-by-location", view, Pool::kDatabase, bind(StockByLocation));
-  router.Add(Method::kGet, "/api/v1/reports/movements-summary", view, Pool::kDatabase, bind(MovementsSummary));
+  router.Add(Method::kGet, "/api/v1/reports/low-stock", view, Pool::kDatabase, Bind(services, LowStock));
+  router.Add(Method::kGet, "/api/v1/reports/stock-by-location", view, Pool::kDatabase, Bind(services, StockByLocation));
+  router.Add(Method::kGet, "/api/v1/reports/movements-summary", view, Pool::kDatabase, Bind(services, MovementsSummary));
 }
 
 }  // namespace stockroom::api

@@ -167,19 +167,16 @@ Response ExportMovements(const Services& services, Context& context) {
 }  // namespace
 
 void AddTransferRoutes(http::Router& router, const Services& services) {
-  auto bind = [&services](Response (*handler)(const Services&, Context&)) {
-    return [&services, handler](Context& context) { return handler(services, context); };
-  };
   router.Add(Method::kPost, "/api/v1/import/items", Access::Requires(Permission::kCreateItems), Pool::kDatabase,
-             bind(ImportItems));
+             Bind(services, ImportItems));
   router.Add(Method::kPost, "/api/v1/import/stock", Access::Requires(Permission::kCreateItems), Pool::kDatabase,
-             bind(ImportStock));
+             Bind(services, ImportStock));
   router.Add(Method::kGet, "/api/v1/export/items.csv", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
-             bind(ExportItems));
+             Bind(services, ExportItems));
   router.Add(Method::kGet, "/api/v1/export/stock.csv", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
-             bind(ExportStock));
+             Bind(services, ExportStock));
   router.Add(Method::kGet, "/api/v1/export/movements.csv", Access::Requires(Permission::kViewInventory),
-             Pool::kDatabase, bind(ExportMovements));
+             Pool::kDatabase, Bind(services, ExportMovements));
 }
 
 }  // namespace stockroom::api

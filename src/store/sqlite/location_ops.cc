@@ -53,9 +53,7 @@ inventory::Location GetLocation(Connection& c, std::string_view code_or_path) {
 LocationPage ListLocations(Connection& c, const LocationQuery& q) {
   std::optional<std::int64_t> parent_id;
   if (q.parent && !q.parent->empty()) parent_id = ResolveLocation(c, *q.parent, "parent").id;
-  std::string sql =
-      "SELECT id, code, name, parent_id, created_at_ms, updated_at_ms, version FROM locations "
-      "WHERE id > ?1 AND deleted_at_ms IS NULL";
+  std::string sql = fmt::format("SELECT {} FROM locations WHERE id > ?1 AND deleted_at_ms IS NULL", kLocationColumns);
   if (q.parent) sql += parent_id ? " AND parent_id = ?2" : " AND parent_id IS NULL";
   sql += " ORDER BY id LIMIT ?3";
   LocationPage page;
@@ -64,17 +62,7 @@ LocationPage ListLocations(Connection& c, const LocationQuery& q) {
     Statement query = c.Prepare(sql);
     query.Bind(1, q.after_id).Bind(3, std::int64_t{q.limit} + 1);
     if (parent_id) query.Bind(2, *parent_id);
-    while (query.Step()) {
-      LocationRow row;
-      row.id = query.Int(0);
-      row.code = query.Text(1);
-      row.name = query.Text(2);
-      if (!query.IsNull(3)) row.parent_id = query.Int(3);
-      row.created_at_ms = query.Int(4);
-      row.updated_at_ms = query.Int(5);
-      row.version = query.Int(6);
-      rows.push_back(std::move(row));
-    }
+    while (query.Step()) rows.push_back(ReadLocation(query));
   }
   if (rows.size() > static_cast<std::size_t>(q.limit)) {
     rows.pop_back();

@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 namespace stockroom::store::sqlite {
-namespace {
-
-constexpr const char* kLocationColumns = "id, code, name, parent_id, created_at_ms, updated_at_ms, version";
+const char* const kLocationColumns = "id, code, name, parent_id, created_at_ms, updated_at_ms, version";
 
 LocationRow ReadLocation(const Statement& row) {
   LocationRow location;
@@ -18,6 +16,8 @@ LocationRow ReadLocation(const Statement& row) {
   location.version = row.Int(6);
   return location;
 }
+
+namespace {
 
 std::optional<LocationRow> FindLocationById(Connection& connection, std::int64_t id) {
   Statement query = connection.Prepare(fmt::format("SELECT {} FROM locations WHERE id = ?1", kLocationColumns));

@@ -23,6 +23,10 @@ struct LocationRow {
   std::int64_t version = 1;
 };
 
+// The columns ReadLocation reads, in order.
+extern const char* const kLocationColumns;
+LocationRow ReadLocation(const Statement& row);
+
 // The live location with this code, if any.
 std::optional<LocationRow> FindLocationByCode(Connection& connection, std::string_view code);
 
