@@ -220,7 +220,10 @@ std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
   };
   auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
   if (!year || !month || !day || text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  if (*month < 1 || *month > 12 || *day < 1 || *day > 31) return std::nullopt;
+  if (*month < 1 || *month > 12 || *day < 1) return std::nullopt;
+  const bool leap = (*year % 4 == 0 && *year % 100 != 0) || *year % 400 == 0;
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (*day > kDays[*month - 1] + (*month == 2 && leap ? 1 : 0)) return std::nullopt;  // no 2026-02-30
   int hour = 0, minute = 0, second = 0, millis = 0, offset_minutes = 0;
   std::size_t pos = 10;
   if (text.size() > 10) {

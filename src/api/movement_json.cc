@@ -90,7 +90,12 @@ void ParseMovementRequest(const boost::json::object& body, inventory::MovementRe
     const std::string_view name = member.key();
     const boost::json::value& value = member.value();
     if (name == "type") continue;
-    if (value.is_null()) continue;  // absent
+    if (value.is_null()) {
+      if (name == "item_id" || name == "quantity" || name == "reverses") {
+        errors.push_back({std::string(name), "must not be null"});
+      }
+      continue;  // null optional members are absent
+    }
     if (name == "item_id") {
       if (value.is_int64() && value.as_int64() > 0) request.item_id = value.as_int64(), has_item = true;
       else errors.push_back({"item_id", "must be a positive integer (the item's id)"});
@@ -126,7 +131,9 @@ void ParseMovementRequest(const boost::json::object& body, inventory::MovementRe
   }
   if (!type) return;
   if (*type == MovementType::kReverse) {
-    if (!has_reverses) errors.push_back({"reverses", "is required: the id of the movement to undo"});
+    if (!has_reverses && !body.contains("reverses")) {
+      errors.push_back({"reverses", "is required: the id of the movement to undo"});
+    }
     for (const char* field : {"item_id", "quantity", "from_location", "to_location", "location", "lot"}) {
       if (const auto* v = body.if_contains(field); v && !v->is_null()) {
         errors.push_back({field, "is taken from the reversed movement; leave it out"});

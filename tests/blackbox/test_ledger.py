@@ -916,3 +916,12 @@ def test_every_acknowledged_movement_survives_sigkill(binary, tmp_path):
     r = run_cli(binary, "audit", "verify-stock", "--data-dir", data)
     assert r.returncode == 0, r.stdout + r.stderr
     assert run_cli(binary, "audit", "verify", "--data-dir", data).returncode == 0
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "2026-04-31", "2026-02-29", "2026-02-30T10:00:00Z", "2026-13-01"])
+def test_impossible_dates_are_refused(shared_server, admin, day):
+    for path in ("/movements", "/export/movements.csv", "/reports/movements-summary"):
+        r = shared_server.get(f"{API}{path}", admin, params={"from": day})
+        assert r.status_code == 422, (path, r.text)
+        assert [e["field"] for e in r.json()["errors"]] == ["from"]
+    assert shared_server.get(f"{API}/movements", admin, params={"from": "2028-02-29"}).status_code == 200  # leap year

@@ -534,6 +534,89 @@ TEST_P(StoreContractTest, IdempotencyKeysReplayPerActor) {
   EXPECT_EQ(store_->ClaimIdempotencyKey("2", "k", "fp", day)->outcome, Outcome::kClaimed);
 }
 
+TEST_P(StoreContractTest, StockIsNeverStrandedByLaterChanges) {
+  using inventory::MovementType;
+  auto item = Create(Fields("STRAND", "0"));
+  ASSERT_TRUE(item);
+  ASSERT_TRUE(store_->CreateLocation({"GONE-BIN", "", ""}, kActor));
+  auto receive = Move(MovementType::kReceive, item->id, "1.5");
+  receive.to_location = "GONE-BIN";
+  ASSERT_TRUE(store_->PostMovement(receive, kActor));
+  auto issue = Move(MovementType::kIssue, item->id, "1.5");
+  issue.from_location = "GONE-BIN";
+  auto issued = store_->PostMovement(issue, kActor);
+  ASSERT_TRUE(issued);
+  ASSERT_TRUE(store_->DeleteLocation("GONE-BIN", kActor));
+  // Reversing the issue would put stock back into the deleted location.
+  auto reverse = Move(MovementType::kReverse, 0, "0");
+  reverse.reverses = issued->id;
+  EXPECT_EQ(store_->PostMovement(reverse, kActor).error().code, Errc::kConflict);
+
+  receive.to_location = "Room 101";
+  ASSERT_TRUE(store_->PostMovement(receive, kActor));
+  ItemChanges lots;
+  lots.lot_tracked = true;
+  EXPECT_EQ(store_->UpdateItem(item->id, std::nullopt, lots, kActor).error().code, Errc::kConflict);
+  ItemChanges whole;
+  whole.precision = 0;
+  EXPECT_EQ(store_->UpdateItem(item->id, std::nullopt, whole, kActor).error().code, Errc::kConflict);
+  whole.precision = 1;
+  EXPECT_TRUE(store_->UpdateItem(item->id, std::nullopt, whole, kActor));
+  EXPECT_TRUE(store_->VerifyStock()->empty());
+}
+
+TEST_P(StoreContractTest, MovingALocationKeepsTheTreeWithinItsDepth) {
+  std::string parent;
+  for (int i = 1; i <= 10; ++i) {
+    ASSERT_TRUE(store_->CreateLocation({"C" + std::to_string(i), "", parent}, kActor));
+    parent = "C" + std::to_string(i);
+  }
+  parent.clear();
+  for (int i = 1; i <= 7; ++i) {
+    ASSERT_TRUE(store_->CreateLocation({"T" + std::to_string(i), "", parent}, kActor));
+    parent = "T" + std::to_string(i);
+  }
+  LocationChanges move;
+  move.parent = "C10";  // 10 + 7 levels
+  auto refused = store_->UpdateLocation("T1", std::nullopt, move, kActor);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().field, "parent");
+  move.parent = "C9";  // 9 + 7 = 16
+  ASSERT_TRUE(store_->UpdateLocation("T1", std::nullopt, move, kActor));
+  EXPECT_EQ(store_->GetLocation("T7")->path, "C1/C2/C3/C4/C5/C6/C7/C8/C9/T1/T2/T3/T4/T5/T6/T7");
+}
+
+TEST_P(StoreContractTest, MovementsByLocationPageThroughEveryOne) {
+  using inventory::MovementType;
+  auto item = Create(Fields("BYLOC", "0"));
+  ASSERT_TRUE(item);
+  ASSERT_TRUE(store_->CreateLocation({"OTHER", "", ""}, kActor));
+  std::vector<std::int64_t> expected;
+  for (int i = 0; i < 7; ++i) {
+    auto receive = Move(MovementType::kReceive, item->id, "1");
+    receive.to_location = i % 2 ? "OTHER" : "Room 101";
+    auto posted = store_->PostMovement(receive, kActor);
+    ASSERT_TRUE(posted);
+    if (i % 2 == 0) expected.push_back(posted->id);
+  }
+  auto transfer = Move(MovementType::kTransfer, item->id, "1");
+  transfer.from_location = "OTHER";
+  transfer.to_location = "Room 101";
+  expected.push_back(store_->PostMovement(transfer, kActor)->id);
+  MovementQuery query;
+  query.location = "Factory/Office Block/Room 101";
+  query.limit = 2;
+  std::vector<std::int64_t> seen;
+  while (true) {
+    auto page = store_->ListMovements(query);
+    ASSERT_TRUE(page);
+    for (const auto& m : page->movements) seen.push_back(m.id);
+    if (!page->next_after_id) break;
+    query.after_id = *page->next_after_id;
+  }
+  EXPECT_EQ(seen, expected);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::ValuesIn(kBackends),
                          [](const auto& info) { return info.param.name; });
 

@@ -40,6 +40,29 @@ void ClaimSku(Connection& c, std::string_view sku, std::int64_t id) {
   c.Prepare("INSERT INTO skus (sku, item_id) VALUES (?1, ?2)").Bind(1, sku).Bind(2, id).Run();
 }
 
+// Stricter lot or precision rules may not strand stock that breaks them.
+void CheckStockFitsRules(Connection& c, const Item& item, const ItemFields& before) {
+  if (item.fields.lot_tracked && !before.lot_tracked) {
+    Statement unlotted = c.Prepare("SELECT COUNT(*) FROM balances WHERE item_id = ?1 AND lot = '' AND units > 0");
+    unlotted.Bind(1, item.id);
+    unlotted.Step();
+    if (unlotted.Int(0) > 0) {
+      Fail(Errc::kConflict, fmt::format("{} balances of this item have no lot: move them into lots before making it "
+                                        "lot-tracked", unlotted.Int(0)));
+    }
+  }
+  if (item.fields.precision < before.precision) {
+    Statement balances = c.Prepare("SELECT units FROM balances WHERE item_id = ?1 AND units > 0");
+    balances.Bind(1, item.id);
+    while (balances.Step()) {
+      if (!inventory::FitsPrecision(Decimal::FromUnits(balances.Int(0), 0), item.fields.precision)) {
+        Fail(Errc::kConflict, fmt::format("the item holds stock with more than {} fraction digits",
+                                          item.fields.precision));
+      }
+    }
+  }
+}
+
 Item WithBalances(Connection& c, Item item) {
   PathCache paths(c);
   item.balances = ReadBalances(c, item.id, paths);
@@ -142,6 +165,7 @@ Item UpdateItem(Connection& c, std::int64_t id, std::optional<std::int64_t> expe
   changes.ApplyTo(item.fields);
   if (SameFields(item.fields, current.fields)) return WithBalances(c, std::move(item));
   if (item.fields.sku != current.fields.sku) ClaimSku(c, item.fields.sku, id);
+  CheckStockFitsRules(c, item, current.fields);
   if (item.fields.location != current.fields.location && !item.fields.location.empty()) {
     ResolveLocation(c, item.fields.location, "location");  // must exist: a typo creates nothing
   }

@@ -29,6 +29,12 @@ BalanceValue ReadBalance(Connection& connection, std::int64_t item_id, std::int6
   return {query.Int(0), static_cast<int>(query.Int(1))};
 }
 
+bool IsDeleted(Connection& connection, std::int64_t location_id) {
+  Statement query = connection.Prepare("SELECT deleted_at_ms IS NOT NULL FROM locations WHERE id = ?1");
+  query.Bind(1, location_id);
+  return query.Step() && query.Int(0) != 0;
+}
+
 // Resolves a location named in a request, creating it when `missing` allows.
 std::int64_t LocationId(Connection& connection, std::string_view text, std::string_view field,
                         MissingLocations missing, const inventory::Actor& actor, LedgerCounts* counts) {
@@ -129,6 +135,11 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
       Fail(Errc::kInvalid, fmt::format("would take the balance at {} above {}", paths.Path(line.location_id),
                                        Decimal::FromUnits(Decimal::kMaxUnits, 0).ToString()),
            "quantity");
+    }
+    if (line.delta_units > 0 && IsDeleted(connection, line.location_id)) {
+      // Only a reversal names a location by id rather than by code; a deleted location holds nothing.
+      Fail(Errc::kConflict, fmt::format("location {} was deleted: it cannot receive stock, not even by a reversal",
+                                        paths.Path(line.location_id)));
     }
     if (after < 0) {
       Shortage shortage{item.id, paths.Path(line.location_id), line.lot,

@@ -1,6 +1,8 @@
 // Location CRUD in SQLite.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/sqlite/locations.h"
 #include "store/sqlite/operations.h"
 
@@ -93,6 +95,17 @@ inventory::Location UpdateLocation(Connection& c, std::string_view code, std::op
       if (parent.id == current.id || parent_path.rfind(own_path + "/", 0) == 0) {
         Fail(Errc::kInvalid, "cannot be the location itself or one of its descendants", "parent");
       }
+      // The deepest location below this one must stay within the tree's depth.
+      Statement height = c.Prepare(
+          "WITH RECURSIVE below(id, depth) AS (SELECT ?1, 1 UNION ALL "
+          "SELECT l.id, b.depth + 1 FROM locations l JOIN below b ON l.parent_id = b.id) SELECT MAX(depth) FROM below");
+      height.Bind(1, current.id);
+      height.Step();
+      const auto parent_depth = static_cast<std::int64_t>(std::count(parent_path.begin(), parent_path.end(), '/')) + 1;
+      if (parent_depth + height.Int(0) > static_cast<std::int64_t>(inventory::LocationLimits::kDepthMax)) {
+        Fail(Errc::kInvalid, fmt::format("is too deep: a location tree has at most {} levels",
+                                         inventory::LocationLimits::kDepthMax), "parent");
+      }
       row.parent_id = parent.id;
     }
   }
@@ -115,7 +128,10 @@ inventory::Location UpdateLocation(Connection& c, std::string_view code, std::op
 void DeleteLocation(Connection& c, std::string_view code, const inventory::Actor& actor) {
   const LocationRow row = ByCode(c, code);
   {
-    Statement stock = c.Prepare("SELECT COUNT(*) FROM balances WHERE location_id = ?1 AND units > 0");
+    // Stock of deleted items does not count: nothing can move it any more.
+    Statement stock = c.Prepare(
+        "SELECT COUNT(*) FROM balances b JOIN items i ON i.id = b.item_id "
+        "WHERE b.location_id = ?1 AND b.units > 0 AND i.deleted_at_ms IS NULL");
     stock.Bind(1, row.id);
     stock.Step();
     if (stock.Int(0) > 0) {

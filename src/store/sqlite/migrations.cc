@@ -164,7 +164,7 @@ CREATE INDEX items_deleted ON items (deleted_at_ms) WHERE deleted_at_ms IS NOT N
 
 }  // namespace
 
-void Migrate(Connection& connection) {
+int Migrate(Connection& connection) {
   WriteTransaction transaction(connection);
   connection.Execute(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -185,6 +185,7 @@ void Migrate(Connection& connection) {
         .Run();
   }
   transaction.Commit();
+  return static_cast<int>(current);
 }
 
 }  // namespace stockroom::store::sqlite

@@ -7,6 +7,7 @@ namespace stockroom::store::sqlite {
 
 // Applies every migration newer than the database's recorded version, all in one
 // transaction: either the schema is fully current afterwards or unchanged. Throws SqliteError.
-void Migrate(Connection& connection);
+// Returns the schema version the database had before (0 for a new one).
+int Migrate(Connection& connection);
 
 }  // namespace stockroom::store::sqlite

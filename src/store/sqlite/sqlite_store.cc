@@ -57,8 +57,8 @@ class SqliteStore final : public Store {
     for (int i = 0; i < std::max(1, options.connections); ++i) {
       idle_.push_back(std::make_unique<Connection>(options.path, full, options.busy_timeout_ms));
     }
-    sqlite::Migrate(*idle_.front());
-    {
+    const int previous_version = sqlite::Migrate(*idle_.front());
+    if (previous_version > 0 && previous_version < 5) {  // stock from before the ledger, once
       WriteTransaction transaction(*idle_.front());
       sqlite::BackfillOpeningStock(*idle_.front());
       transaction.Commit();

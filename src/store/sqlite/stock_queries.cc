@@ -41,14 +41,17 @@ inventory::Movement GetMovement(Connection& c, std::int64_t id) {
 MovementPage ListMovements(Connection& c, const MovementQuery& q) {
   std::optional<std::int64_t> location_id;
   if (q.location) location_id = ResolveLocation(c, *q.location, "location").id;
-  std::string sql = "SELECT id FROM movements WHERE id > ?1";
-  if (q.item_id) sql += " AND item_id = ?2";
-  if (location_id) sql += " AND (from_location_id = ?3 OR to_location_id = ?3)";
-  if (q.type) sql += " AND type = ?4";
-  if (q.actor_sub) sql += " AND actor_sub = ?5";
-  if (q.from_ms) sql += " AND at_ms >= ?6";
-  if (q.to_ms) sql += " AND at_ms < ?7";
-  sql += " ORDER BY id LIMIT ?8";
+  // By location: the lines' (location_id, movement_id) index walks that location's movements
+  // in id order from the cursor, so deep pages cost what the first does.
+  std::string sql = location_id ? "SELECT m.id FROM movement_lines l JOIN movements m ON m.id = l.movement_id "
+                                  "WHERE l.location_id = ?3 AND l.movement_id > ?1"
+                                : "SELECT m.id FROM movements m WHERE m.id > ?1";
+  if (q.item_id) sql += " AND m.item_id = ?2";
+  if (q.type) sql += " AND m.type = ?4";
+  if (q.actor_sub) sql += " AND m.actor_sub = ?5";
+  if (q.from_ms) sql += " AND m.at_ms >= ?6";
+  if (q.to_ms) sql += " AND m.at_ms < ?7";
+  sql += location_id ? " ORDER BY l.movement_id LIMIT ?8" : " ORDER BY m.id LIMIT ?8";
   std::vector<std::int64_t> ids;
   {
     Statement query = c.Prepare(sql);
