@@ -6,12 +6,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <system_error>
+
+#include "json_scan.h"
 
 namespace stockroom::jose {
 namespace {
@@ -283,8 +283,7 @@ class Parser {
       while (pos_ != end_ && *pos_ >= '0' && *pos_ <= '9') ++pos_;
       return pos_ != from;
     };
-    const bool negative = *pos_ == '-';
-    if (negative) ++pos_;
+    if (*pos_ == '-') ++pos_;
     if (pos_ == end_ || !(*pos_ >= '0' && *pos_ <= '9')) return Fail("invalid number");
     if (*pos_ == '0') {
       ++pos_;
@@ -292,68 +291,31 @@ class Parser {
     } else {
       digits();
     }
-    const unsigned char* int_end = pos_;
-    bool integer = true;
     if (pos_ != end_ && *pos_ == '.') {
       ++pos_;
       if (!digits()) return Fail("invalid number fraction");
-      integer = false;
     }
-    bool negative_exponent = false;
     if (pos_ != end_ && (*pos_ == 'e' || *pos_ == 'E')) {
       ++pos_;
-      if (pos_ != end_ && (*pos_ == '+' || *pos_ == '-')) negative_exponent = *pos_++ == '-';
+      if (pos_ != end_ && (*pos_ == '+' || *pos_ == '-')) ++pos_;
       if (!digits()) return Fail("invalid number exponent");
-      integer = false;
     }
     if (static_cast<std::size_t>(pos_ - start) > kMaxJsonNumberChars) {
       pos_ = start;
       return Fail("number literal longer than the limit");
     }
 
-    if (integer) {
-      std::uint64_t magnitude = 0;
-      bool fits = true;
-      for (const unsigned char* p = start + (negative ? 1 : 0); p != int_end; ++p) {
-        const unsigned d = *p - '0';
-        if (magnitude > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
-          fits = false;
-          break;
-        }
-        magnitude = magnitude * 10 + d;
-      }
-      if (fits && !negative && magnitude <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        out = static_cast<std::int64_t>(magnitude);
-        return true;
-      }
-      if (fits && !negative) {
-        out = magnitude;
-        return true;
-      }
-      if (fits && magnitude <= std::uint64_t{1} << 63) {
-        // Two's complement: -(2^63) is representable although 2^63 is not.
-        out = static_cast<std::int64_t>(~magnitude + 1);
-        return true;
-      }
-    }
-    double number = 0;
-    const char* first = reinterpret_cast<const char*>(start);
-    const char* last = reinterpret_cast<const char*>(pos_);
-    const auto [ptr, ec] = std::from_chars(first, last, number);
-    if (ec == std::errc::result_out_of_range) {
-      // With at most kMaxJsonNumberChars digits the mantissa lies in [1e-64, 1e64], so a range
-      // error with a negative exponent is an underflow (a finite double: zero) and any other
-      // one an overflow to infinity, which is refused.
-      if (!negative_exponent) {
-        pos_ = start;
-        return Fail("number overflows a double");
-      }
-      number = negative ? -0.0 : 0.0;
-    } else if (ec != std::errc() || ptr != last || !std::isfinite(number)) {
+    detail::JsonNumber number;
+    const std::string_view literal(reinterpret_cast<const char*>(start), static_cast<std::size_t>(pos_ - start));
+    if (const char* why = detail::ConvertJsonNumber(literal, number)) {
       pos_ = start;
-      return Fail("invalid number");
+      return Fail(why);
     }
-    out = number;
+    switch (number.type) {
+      case detail::JsonNumber::Type::kInt64: out = number.int64; break;
+      case detail::JsonNumber::Type::kUint64: out = number.uint64; break;
+      case detail::JsonNumber::Type::kDouble: out = number.real; break;
+    }
     return true;
   }
 
