@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -26,34 +27,87 @@ constexpr std::size_t kAlgorithmCount = 13;  // AllAlgorithms().size()
 
 std::size_t Index(Algorithm alg) { return static_cast<std::size_t>(alg); }
 
-// A keyed HMAC context to be duplicated per message: the key schedule (inner and outer pads)
-// is computed once here instead of on every signature.
-EVP_MAC_CTX* NewHmacTemplate(Algorithm alg, const Secret& secret) {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
-  if (mac == nullptr) return nullptr;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-  EVP_MAC_free(mac);  // the context holds its own reference
-  if (ctx == nullptr) return nullptr;
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(DigestName(alg)), 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (EVP_MAC_init(ctx, secret.bytes().data(), secret.size(), params) != 1) {
-    EVP_MAC_CTX_free(ctx);
-    return nullptr;
+// HMAC (RFC 2104) on the EVP digest layer, with the key schedule computed once per key and
+// algorithm: two digest contexts that have absorbed the key xor ipad and the key xor opad
+// blocks. A MAC copies the first into a work context, hashes the message, copies the second
+// and hashes the inner digest: the same steps as OpenSSL's HMAC, without the EVP_MAC layer above
+// them and without allocating a context per call. Work contexts are kept for reuse: a call
+// takes an idle one (or makes one when every one is in use by other threads) and puts it back.
+// The prepared contexts hold key-derived state; EVP_MD_CTX_free cleanses them, and each
+// EVP_MD_CTX_copy_ex clears the work context's previous state.
+class HmacContexts {
+ public:
+  HmacContexts() = default;
+  HmacContexts(const HmacContexts&) = delete;
+  HmacContexts& operator=(const HmacContexts&) = delete;
+  ~HmacContexts() {
+    for (auto& slot : idle_) EVP_MD_CTX_free(slot.load(std::memory_order_relaxed));
+    EVP_MD_CTX_free(inner_);
+    EVP_MD_CTX_free(outer_);
+    EVP_MD_free(md_);
   }
-  return ctx;
-}
 
-// HMAC of `input` with a copy of the prepared context; `out` holds EVP_MAX_MD_SIZE bytes.
-bool ComputeMac(const EVP_MAC_CTX* prepared, std::string_view input, unsigned char* out, std::size_t* out_len) {
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(prepared);
-  if (ctx == nullptr) return false;
-  const bool ok = EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1 &&
-                  EVP_MAC_final(ctx, out, out_len, EVP_MAX_MD_SIZE) == 1;
-  EVP_MAC_CTX_free(ctx);
-  return ok;
-}
+  bool Prepare(Algorithm alg, const Secret& secret) {
+    md_ = EVP_MD_fetch(nullptr, DigestName(alg), nullptr);
+    if (md_ == nullptr) return false;
+    const int block = EVP_MD_get_block_size(md_);
+    unsigned char pad[kMaxBlock] = {};
+    if (block <= 0 || static_cast<std::size_t>(block) > sizeof(pad)) return false;
+    // RFC 2104 s.2: a key longer than the block is replaced by its hash; then zero-padded.
+    bool ok = true;
+    if (secret.size() > static_cast<std::size_t>(block)) {
+      unsigned int len = 0;
+      ok = EVP_Digest(secret.bytes().data(), secret.size(), pad, &len, md_, nullptr) == 1;
+    } else {
+      std::copy(secret.bytes().begin(), secret.bytes().end(), pad);
+    }
+    inner_ = EVP_MD_CTX_new();
+    outer_ = EVP_MD_CTX_new();
+    ok = ok && inner_ != nullptr && outer_ != nullptr;
+    for (int i = 0; ok && i < block; ++i) pad[i] ^= 0x36;
+    ok = ok && EVP_DigestInit_ex2(inner_, md_, nullptr) == 1 && EVP_DigestUpdate(inner_, pad, block) == 1;
+    for (int i = 0; ok && i < block; ++i) pad[i] ^= 0x36 ^ 0x5c;
+    ok = ok && EVP_DigestInit_ex2(outer_, md_, nullptr) == 1 && EVP_DigestUpdate(outer_, pad, block) == 1;
+    OPENSSL_cleanse(pad, sizeof(pad));
+    return ok;
+  }
+
+  // The MAC of `input`; `out` holds EVP_MAX_MD_SIZE bytes.
+  bool Compute(std::string_view input, unsigned char* out, std::size_t* out_len) const {
+    EVP_MD_CTX* ctx = nullptr;
+    for (auto& slot : idle_) {
+      if (slot.load(std::memory_order_relaxed) != nullptr) {
+        ctx = slot.exchange(nullptr, std::memory_order_acquire);
+        if (ctx != nullptr) break;
+      }
+    }
+    if (ctx == nullptr) ctx = EVP_MD_CTX_new();
+    if (ctx == nullptr) return false;
+    unsigned char inner_hash[EVP_MAX_MD_SIZE];
+    unsigned int inner_len = 0, outer_len = 0;
+    const bool ok = EVP_MD_CTX_copy_ex(ctx, inner_) == 1 && EVP_DigestUpdate(ctx, input.data(), input.size()) == 1 &&
+                    EVP_DigestFinal_ex(ctx, inner_hash, &inner_len) == 1 && EVP_MD_CTX_copy_ex(ctx, outer_) == 1 &&
+                    EVP_DigestUpdate(ctx, inner_hash, inner_len) == 1 && EVP_DigestFinal_ex(ctx, out, &outer_len) == 1;
+    OPENSSL_cleanse(inner_hash, sizeof(inner_hash));
+    *out_len = outer_len;
+    for (auto& slot : idle_) {
+      EVP_MD_CTX* expected = nullptr;
+      if (slot.compare_exchange_strong(expected, ctx, std::memory_order_release, std::memory_order_relaxed)) {
+        return ok;
+      }
+    }
+    EVP_MD_CTX_free(ctx);
+    return ok;
+  }
+
+ private:
+  static constexpr std::size_t kMaxBlock = 128;     // SHA-512's block
+  static constexpr std::size_t kIdleContexts = 8;   // about the threads that verify at once
+  EVP_MD* md_ = nullptr;
+  EVP_MD_CTX* inner_ = nullptr;  // after absorbing key xor ipad
+  EVP_MD_CTX* outer_ = nullptr;  // after absorbing key xor opad
+  mutable std::array<std::atomic<EVP_MD_CTX*>, kIdleContexts> idle_{};
+};
 
 Error Unusable(std::string detail) { return Error{Errc::kKeyUnusable, std::move(detail)}; }
 Error InvalidJwk(std::string detail) { return Error{Errc::kJwkInvalid, std::move(detail)}; }
@@ -71,8 +125,11 @@ struct Key::Rep {
   Rep() = default;
   Rep(const Rep&) = delete;
   Rep& operator=(const Rep&) = delete;
-  ~Rep() {
-    for (EVP_MAC_CTX* ctx : macs) EVP_MAC_CTX_free(ctx);  // also cleanses the keyed state
+
+  // CheckUsable's answer, from the masks Finish computed: no work on the verification path.
+  Result<void> Usable(Algorithm alg, KeyOp op) const {
+    if ((usable[static_cast<std::size_t>(op)] >> Index(alg)) & 1) return {};
+    return CheckUsable(alg, op);  // says why not
   }
 
   // Rule 7 of the verification policy, without the kid.
@@ -121,8 +178,7 @@ struct Key::Rep {
       if (!any || AlgorithmKeyType(alg) == KeyType::kOct) strongest = alg;  // HS*: weakest first
       any = true;
       if (rep->type == KeyType::kOct) {
-        rep->macs[Index(alg)] = NewHmacTemplate(alg, rep->secret);
-        if (rep->macs[Index(alg)] == nullptr) return Error{Errc::kCryptoFailure, "cannot prepare HMAC"};
+        if (!rep->macs[Index(alg)].Prepare(alg, rep->secret)) return Error{Errc::kCryptoFailure, "cannot prepare HMAC"};
       }
     }
     if (!any) {
@@ -140,6 +196,11 @@ struct Key::Rep {
     // Without "alg": HMAC signs with the strongest hash its secret allows; RSA with RS256,
     // the most widely verified; EC and OKP with the one algorithm of their curve.
     rep->primary = rep->pinned.value_or(*strongest);
+    for (Algorithm alg : AllAlgorithms()) {
+      for (KeyOp op : {KeyOp::kSign, KeyOp::kVerify}) {
+        if (rep->CheckUsable(alg, op)) rep->usable[static_cast<std::size_t>(op)] |= std::uint32_t{1} << Index(alg);
+      }
+    }
     return std::shared_ptr<const Rep>(std::move(rep));
   }
 
@@ -151,8 +212,9 @@ struct Key::Rep {
   std::optional<std::string> use;
   std::optional<std::vector<std::string>> key_ops;
   Secret secret;                                      // kOct
-  std::array<EVP_MAC_CTX*, kAlgorithmCount> macs{};  // kOct: prepared contexts by Index(alg)
+  std::array<HmacContexts, kAlgorithmCount> macs;    // kOct: prepared contexts by Index(alg)
   detail::AsymmetricKey asymmetric;                   // kRsa, kEc, kOkp
+  std::uint32_t usable[2] = {0, 0};                   // by KeyOp: bit Index(alg) when CheckUsable passes
 };
 
 Key::Key(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
@@ -277,21 +339,21 @@ KeyType Key::type() const { return rep_->type; }
 const std::optional<std::string>& Key::kid() const { return rep_->kid; }
 bool Key::has_private() const { return rep_->type == KeyType::kOct || rep_->asymmetric.has_private; }
 
-Result<void> Key::CheckUsable(Algorithm alg, KeyOp op) const { return rep_->CheckUsable(alg, op); }
+Result<void> Key::CheckUsable(Algorithm alg, KeyOp op) const { return rep_->Usable(alg, op); }
 
 Result<std::string> Key::Sign(Algorithm alg, std::string_view signing_input) const {
-  if (auto usable = rep_->CheckUsable(alg, KeyOp::kSign); !usable) return usable.error();
+  if (auto usable = rep_->Usable(alg, KeyOp::kSign); !usable) return usable.error();
   if (rep_->type != KeyType::kOct) return detail::SignAsymmetric(rep_->asymmetric, alg, signing_input);
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t mac_len = 0;
-  if (!ComputeMac(rep_->macs[Index(alg)], signing_input, mac, &mac_len)) {
+  if (!rep_->macs[Index(alg)].Compute(signing_input, mac, &mac_len)) {
     return Error{Errc::kCryptoFailure, "HMAC failed"};
   }
   return std::string(reinterpret_cast<const char*>(mac), mac_len);
 }
 
 Result<void> Key::Verify(Algorithm alg, std::string_view signing_input, std::string_view signature) const {
-  if (auto usable = rep_->CheckUsable(alg, KeyOp::kVerify); !usable) return usable.error();
+  if (auto usable = rep_->Usable(alg, KeyOp::kVerify); !usable) return usable.error();
   if (rep_->type != KeyType::kOct) return detail::VerifyAsymmetric(rep_->asymmetric, alg, signing_input, signature);
   const std::size_t expected = HashBytes(alg);
   // RFC 7518 s.3.2: the whole MAC is compared; a shorter (truncated) value never verifies.
@@ -301,7 +363,7 @@ Result<void> Key::Verify(Algorithm alg, std::string_view signing_input, std::str
   }
   unsigned char mac[EVP_MAX_MD_SIZE];
   std::size_t mac_len = 0;
-  if (!ComputeMac(rep_->macs[Index(alg)], signing_input, mac, &mac_len) || mac_len != expected) {
+  if (!rep_->macs[Index(alg)].Compute(signing_input, mac, &mac_len) || mac_len != expected) {
     return Error{Errc::kCryptoFailure, "HMAC failed"};
   }
   // RFC 7518 s.3.2: the comparison MUST be constant-time, so timing reveals no matching prefix.

@@ -13,6 +13,7 @@
 #include <openssl/rsa.h>
 
 #include <cstring>
+#include <utility>
 #include <optional>
 #include <vector>
 
@@ -233,6 +234,67 @@ Bn ToBn(const std::string& bytes) {
   return Bn(BN_bin2bn(Bytes(bytes), static_cast<int>(bytes.size()), nullptr));
 }
 
+struct BnCtxFree {
+  void operator()(BN_CTX* ctx) const { BN_CTX_free(ctx); }
+};
+
+// The CRT values of an RSA private key given only n, e and d (RFC 7518 s.6.3.2 makes p, q, dp,
+// dq and qi optional; OpenSSL needs them to write PKCS#8). The factors are recovered as in NIST
+// SP 800-56B rev. 2 appendix C.2: d*e - 1 = 2^t * r is a multiple of lambda(n), so for most g a
+// square root y of 1 mod n other than +-1 shows up in g^r, g^2r, ..., and gcd(y - 1, n) is a
+// factor. Deterministic bases 2, 3, ...: each succeeds with probability at least 1/2 for a real
+// key. Returns false when n, e, d are no RSA key (the pair check then refuses it anyway).
+// Order as OpenSSL generates: p > q, qi = q^-1 mod p.
+bool DeriveRsaCrt(const BIGNUM* n, const BIGNUM* e, const BIGNUM* d, Bn& p, Bn& q, Bn& dp, Bn& dq, Bn& qi) {
+  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
+  Bn k(BN_new()), r(BN_new()), g(BN_new()), y(BN_new()), x(BN_new()), n_minus_1(BN_new()), rem(BN_new());
+  p.reset(BN_new());
+  q.reset(BN_new());
+  dp.reset(BN_new());
+  dq.reset(BN_new());
+  qi.reset(BN_new());
+  if (!ctx || !k || !r || !g || !y || !x || !n_minus_1 || !rem || !p || !q || !dp || !dq || !qi) return false;
+  if (BN_mul(k.get(), d, e, ctx.get()) != 1 || BN_sub_word(k.get(), 1) != 1 || BN_is_zero(k.get()) ||
+      BN_is_odd(k.get()) || BN_copy(n_minus_1.get(), n) == nullptr || BN_sub_word(n_minus_1.get(), 1) != 1) {
+    return false;
+  }
+  BN_set_flags(k.get(), BN_FLG_CONSTTIME);  // k and r derive from the secret d
+  // A real key has g^k = 1 for every g: one exponentiation tells garbage apart before the search.
+  if (BN_set_word(g.get(), 2) != 1 || BN_mod_exp(y.get(), g.get(), k.get(), n, ctx.get()) != 1 || !BN_is_one(y.get())) {
+    return false;
+  }
+  int t = 0;
+  while (!BN_is_bit_set(k.get(), t)) ++t;
+  if (BN_rshift(r.get(), k.get(), t) != 1) return false;
+  BN_set_flags(r.get(), BN_FLG_CONSTTIME);
+  bool found = false;
+  for (BN_ULONG base = 2; base < 100 && !found; ++base) {
+    if (BN_set_word(g.get(), base) != 1 || BN_mod_exp(y.get(), g.get(), r.get(), n, ctx.get()) != 1) return false;
+    if (BN_is_one(y.get()) || BN_cmp(y.get(), n_minus_1.get()) == 0) continue;
+    for (int j = 1; j <= t && !found; ++j) {
+      if (BN_mod_sqr(x.get(), y.get(), n, ctx.get()) != 1) return false;
+      if (BN_is_one(x.get())) {
+        found = true;  // y is a square root of 1 other than +-1
+      } else if (BN_cmp(x.get(), n_minus_1.get()) == 0) {
+        break;
+      } else if (BN_copy(y.get(), x.get()) == nullptr) {
+        return false;
+      }
+    }
+  }
+  if (!found) return false;
+  if (BN_sub_word(y.get(), 1) != 1 || BN_gcd(p.get(), y.get(), n, ctx.get()) != 1 ||
+      BN_div(q.get(), rem.get(), n, p.get(), ctx.get()) != 1 || !BN_is_zero(rem.get()) || BN_is_one(p.get()) ||
+      BN_is_one(q.get())) {
+    return false;
+  }
+  if (BN_cmp(p.get(), q.get()) < 0) std::swap(p, q);
+  Bn p_minus_1(BN_dup(p.get())), q_minus_1(BN_dup(q.get()));
+  return p_minus_1 && q_minus_1 && BN_sub_word(p_minus_1.get(), 1) == 1 && BN_sub_word(q_minus_1.get(), 1) == 1 &&
+         BN_mod(dp.get(), d, p_minus_1.get(), ctx.get()) == 1 && BN_mod(dq.get(), d, q_minus_1.get(), ctx.get()) == 1 &&
+         BN_mod_inverse(qi.get(), q.get(), p.get(), ctx.get()) != nullptr;
+}
+
 Result<AsymmetricKey> RsaFromJwk(const boost::json::object& jwk) {
   // RFC 7518 s.6.3.2.7: multi-prime keys; not supported.
   if (jwk.contains("oth")) return Unusable("multi-prime RSA keys (\"oth\") are not supported");
@@ -268,6 +330,23 @@ Result<AsymmetricKey> RsaFromJwk(const boost::json::object& jwk) {
       auto value = RequiredMember(jwk, name);
       if (!value) return value.error();
       if (!push(param, *value)) return CryptoFailure("cannot build RSA parameters");
+    }
+    // Without them, derive them: OpenSSL signs without, but writes no PKCS#8 (ToPem) and signs
+    // more slowly. When n, e, d are no key pair nothing is derived, and the pair check in
+    // Finish refuses the key as before.
+    Bn p, q, dp, dq, qi;
+    if (present == 0 && DeriveRsaCrt(numbers[0].get(), numbers[1].get(), numbers[2].get(), p, q, dp, dq, qi)) {
+      const std::pair<const char*, Bn*> derived[] = {
+          {OSSL_PKEY_PARAM_RSA_FACTOR1, &p},    {OSSL_PKEY_PARAM_RSA_FACTOR2, &q},
+          {OSSL_PKEY_PARAM_RSA_EXPONENT1, &dp}, {OSSL_PKEY_PARAM_RSA_EXPONENT2, &dq},
+          {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, &qi},
+      };
+      for (const auto& [param, value] : derived) {
+        numbers.push_back(std::move(*value));
+        if (OSSL_PARAM_BLD_push_BN(bld.get(), param, numbers.back().get()) != 1) {
+          return CryptoFailure("cannot build RSA parameters");
+        }
+      }
     }
   }
   // Strength before building: a short modulus is refused whatever else is wrong with it.

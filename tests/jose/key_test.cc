@@ -1,6 +1,7 @@
 #include "stockroom/jose/key.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <atomic>
 #include <boost/json/parse.hpp>
@@ -93,6 +94,38 @@ TEST(KeyTest, HmacMatchesRfc4231) {
                                        "\x60\xe4\x31\x59\x1e\xe0\xb6\x7f\x0d\x8a\x26\xaa\xcb\xf5\xb7\x7f"
                                        "\x8e\x0b\xc6\x21\x37\x28\xc5\x14\x05\x46\x04\x0f\x0e\xe3\x7f\x54",
                                        32)));
+}
+
+// HMAC runs on prepared digest contexts (key.cc): it must equal OpenSSL's own HMAC for keys
+// shorter than, as long as and longer than the hash block (which are hashed first), for every
+// message length around the block boundaries, and stay equal when contexts are reused.
+TEST(KeyTest, HmacEqualsOpenSslHmacForEveryKeyAndMessageLength) {
+  for (Algorithm alg : {Algorithm::kHS256, Algorithm::kHS384, Algorithm::kHS512}) {
+    for (std::size_t key_size : {HashBytes(alg), std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{127},
+                                 std::size_t{128}, std::size_t{129}, std::size_t{300}}) {
+      if (key_size < HashBytes(alg)) continue;
+      std::string secret(key_size, '\0');
+      for (std::size_t i = 0; i < key_size; ++i) secret[i] = static_cast<char>(i * 7 + key_size);
+      auto key = Key::Hmac(alg, Secret(std::string(secret)));
+      ASSERT_TRUE(key) << key.error().detail;
+      for (std::size_t length : {0, 1, 55, 56, 63, 64, 111, 112, 127, 128, 300, 1000}) {
+        const std::string message(length, static_cast<char>('a' + length % 26));
+        unsigned char expected[EVP_MAX_MD_SIZE];
+        std::size_t expected_len = 0;
+        ASSERT_NE(EVP_Q_mac(nullptr, "HMAC", nullptr, DigestName(alg), nullptr, secret.data(), secret.size(),
+                            reinterpret_cast<const unsigned char*>(message.data()), message.size(), expected,
+                            sizeof expected, &expected_len),
+                  nullptr);
+        const std::string want(reinterpret_cast<const char*>(expected), expected_len);
+        for (int repeat = 0; repeat < 2; ++repeat) {  // the second run reuses a context
+          auto mac = key->Sign(alg, message);
+          ASSERT_TRUE(mac);
+          EXPECT_EQ(*mac, want) << AlgorithmName(alg) << " key " << key_size << " message " << length;
+          EXPECT_TRUE(key->Verify(alg, message, want));
+        }
+      }
+    }
+  }
 }
 
 TEST(KeyTest, VerifyChecksExactLengthAndValue) {
@@ -410,6 +443,38 @@ TEST(AsymmetricKeyTest, APrivatePartMustBelongToItsPublicPart) {
   auto plain = Key::FromJwk(no_crt);
   ASSERT_TRUE(plain) << plain.error().detail;
   EXPECT_TRUE(plain->Verify(Algorithm::kRS256, "m", *plain->Sign(Algorithm::kRS256, "m")));
+}
+
+// RFC 7518 s.6.3.2 makes the CRT members of a private RSA JWK optional. Without them the key
+// derives them (OpenSSL writes PKCS#8 only with them): ToPem(true) must give a loadable key, and
+// the JWK written back carries the same CRT values as the complete one.
+TEST(AsymmetricKeyTest, RsaPrivateJwkWithoutCrtMembersExportsPem) {
+  const Key original = *Key::Generate(Algorithm::kRS256, "k");
+  const boost::json::object full = original.ToJwk(true);
+  boost::json::object no_crt = full;
+  for (const char* crt : {"p", "q", "dp", "dq", "qi"}) no_crt.erase(crt);
+  auto loaded = Key::FromJwk(no_crt);
+  ASSERT_TRUE(loaded) << loaded.error().detail;
+  EXPECT_TRUE(loaded->has_private());
+
+  const std::string pem = loaded->ToPem(true);
+  ASSERT_FALSE(pem.empty());
+  EXPECT_NE(pem.find("-----BEGIN PRIVATE KEY-----"), std::string::npos);
+  auto from_pem = Key::FromPem(pem, Algorithm::kRS256);
+  ASSERT_TRUE(from_pem) << from_pem.error().detail;
+  EXPECT_TRUE(from_pem->has_private());
+  EXPECT_EQ(from_pem->Thumbprint(), original.Thumbprint());
+  auto signature = from_pem->Sign(Algorithm::kRS256, "message");
+  ASSERT_TRUE(signature);
+  EXPECT_TRUE(original.Verify(Algorithm::kRS256, "message", *signature));
+  EXPECT_TRUE(loaded->Verify(Algorithm::kRS256, "message", *original.Sign(Algorithm::kRS256, "message")));
+
+  const boost::json::object derived = loaded->ToJwk(true);
+  for (const char* member : {"n", "e", "d", "dp", "dq", "qi", "p", "q"}) {
+    ASSERT_TRUE(derived.contains(member)) << member;
+    EXPECT_EQ(derived.at(member), full.at(member)) << member;
+  }
+  EXPECT_EQ(loaded->ToPem(false), original.ToPem(false));
 }
 
 TEST(AsymmetricKeyTest, OneKeyVerifiesFromManyThreadsAtOnce) {
