@@ -4,13 +4,20 @@
 #include "stockroom/jose/jwt.h"
 
 #include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cassert>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <new>
 #include <limits>
 #include <stdexcept>
 
+#include "base64url_detail.h"
+#include "json_scan.h"
 #include "stockroom/jose/base64url.h"
 #include "stockroom/jose/json.h"
 
@@ -72,40 +79,356 @@ double ExactDouble(std::int64_t t) {
   return static_cast<double>(std::clamp(t, -kLimit, kLimit));
 }
 
-// RFC 7519 s.2 NumericDate, with rule 9's range. A JSON number in range, or nullopt.
-std::optional<double> NumericDate(const boost::json::value& value) {
-  double v = 0;
-  if (value.is_int64()) {
-    v = static_cast<double>(value.get_int64());
-    if (value.get_int64() < 0 || value.get_int64() > static_cast<std::int64_t>(kMaxNumericDate)) return std::nullopt;
-  } else if (value.is_uint64()) {
-    return std::nullopt;  // only values above INT64_MAX are stored as uint64
-  } else if (value.is_double()) {
-    v = value.get_double();
-    if (!std::isfinite(v) || v < 0 || v > kMaxNumericDate) return std::nullopt;
-  } else {
-    return std::nullopt;
+// RFC 7519 s.2 NumericDate, with rule 9's range: a JSON number in range, or nullopt.
+std::optional<double> NumericDate(std::string_view json, const detail::JsonMember& member) {
+  if (member.kind != detail::JsonKind::kNumber) return std::nullopt;
+  // The usual form, a plain integer of up to 12 digits: below 10^12, fits exactly in a double.
+  if (member.value_size <= 12) {
+    const std::string_view raw = member.RawValue(json);
+    std::int64_t value = 0;
+    bool digits = true;
+    for (const char c : raw) {
+      const unsigned d = static_cast<unsigned char>(c) - static_cast<unsigned>('0');
+      digits = digits && d <= 9;
+      value = value * 10 + static_cast<std::int64_t>(d);
+    }
+    if (digits) {
+      if (value > static_cast<std::int64_t>(kMaxNumericDate)) return std::nullopt;
+      return static_cast<double>(value);
+    }
   }
-  return v;
+  detail::JsonNumber number;
+  if (detail::ConvertJsonNumber(member.RawValue(json), number) != nullptr) return std::nullopt;
+  switch (number.type) {
+    case detail::JsonNumber::Type::kInt64:
+      if (number.int64 < 0 || number.int64 > static_cast<std::int64_t>(kMaxNumericDate)) return std::nullopt;
+      return static_cast<double>(number.int64);
+    case detail::JsonNumber::Type::kUint64:
+      return std::nullopt;  // only values above INT64_MAX are uint64
+    case detail::JsonNumber::Type::kDouble:
+      if (!std::isfinite(number.real) || number.real < 0 || number.real > kMaxNumericDate) return std::nullopt;
+      return number.real;
+  }
+  return std::nullopt;
 }
 
-// A claim that is present and not null (RFC 7519 s.4.1: null is treated as absent for
+// A member that is present and not null (RFC 7519 s.4.1: null is treated as absent for
 // iss/aud, and as a type error for the NumericDate claims, which must be numbers).
-const boost::json::value* NonNull(const boost::json::object& claims, std::string_view name) {
-  const boost::json::value* value = claims.if_contains(name);
-  return (value == nullptr || value->is_null()) ? nullptr : value;
+const detail::JsonMember* NonNull(const detail::JsonMember* member) {
+  return member != nullptr && member->kind != detail::JsonKind::kNull ? member : nullptr;
+}
+
+// The header members the rules read, found in one pass over the scanned header.
+struct HeaderMembers {
+  const detail::JsonMember* alg = nullptr;
+  const detail::JsonMember* crit = nullptr;
+  const detail::JsonMember* b64 = nullptr;
+  const detail::JsonMember* enc = nullptr;
+  const detail::JsonMember* cty = nullptr;
+  const detail::JsonMember* typ = nullptr;
+  const detail::JsonMember* kid = nullptr;
+};
+
+// Keys of names of at most seven bytes identify them exactly (json_scan.h), escapes decoded.
+HeaderMembers FindHeaderMembers(const detail::JsonMembers& members) {
+  using detail::NameKey;
+  HeaderMembers found;
+  for (const detail::JsonMember& m : members) {
+    switch (m.name_key) {
+      case NameKey("alg"): found.alg = &m; break;
+      case NameKey("crit"): found.crit = &m; break;
+      case NameKey("b64"): found.b64 = &m; break;
+      case NameKey("enc"): found.enc = &m; break;
+      case NameKey("cty"): found.cty = &m; break;
+      case NameKey("typ"): found.typ = &m; break;
+      case NameKey("kid"): found.kid = &m; break;
+      default: break;
+    }
+  }
+  return found;
+}
+
+// The home slot of a name key in a table of `slots` (a power of two) entries.
+std::size_t ClaimSlotIndex(std::uint64_t key, std::size_t slots) {
+  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 40) & (slots - 1);
+}
+
+// The registered claims rule 9 reads, and which required claims are present and not null,
+// found in one pass over the scanned claims set with one table lookup per member.
+struct ClaimMembers {
+  const detail::JsonMember* registered[6] = {};  // by Verifier::ClaimSlot::registered
+  std::uint64_t required_found = 0;  // bit i: required claim i (of the first 64) is present and not null
+};
+
+template <class Slot>
+ClaimMembers FindClaimMembers(std::string_view json, const detail::JsonMembers& members,
+                              const std::vector<std::string>& required, const std::vector<Slot>& slots) {
+  ClaimMembers found;
+  const std::size_t size = slots.size();
+  for (const detail::JsonMember& m : members) {
+    std::size_t at = ClaimSlotIndex(m.name_key, size);
+    while ((slots[at].required != 0 || slots[at].registered != 0) && slots[at].key != m.name_key) {
+      at = (at + 1) & (size - 1);
+    }
+    const Slot& slot = slots[at];
+    if (slot.key != m.name_key || (slot.required == 0 && slot.registered == 0)) continue;
+    // Keys of names up to seven bytes identify them (json_scan.h), as do the registered names.
+    if (slot.registered != 0) found.registered[slot.registered] = &m;
+    if (m.kind == detail::JsonKind::kNull) continue;
+    for (std::uint64_t mask = slot.required; mask != 0; mask &= mask - 1) {
+      const int i = std::countr_zero(mask);
+      if (required[i].size() <= detail::kNameKeyBytes || detail::MemberNameIs(json, m, required[i])) {
+        found.required_found |= std::uint64_t{1} << i;
+      }
+    }
+  }
+  return found;
+}
+
+// A buffer on the stack for the decoded signature, on the heap only for outsized ones.
+class SignatureBuffer {
+ public:
+  explicit SignatureBuffer(std::size_t size) : size_(size) {
+    if (size > kInline) heap_.resize(size);
+  }
+  unsigned char* data() { return size_ > kInline ? heap_.data() : inline_; }
+  std::string_view view() { return {reinterpret_cast<const char*>(data()), size_}; }
+
+ private:
+  static constexpr std::size_t kInline = 1024;  // RSA 8192 bits; ES512 needs 132 bytes
+  unsigned char inline_[kInline];
+  std::vector<unsigned char> heap_;
+  std::size_t size_;
+};
+
+// Rule 9 on the scanned claims set.
+template <class Slot>
+Result<void> CheckClaims(const VerifyPolicy& policy_, const std::vector<Slot>& claim_slots,
+                         std::int64_t now, std::string_view json, const detail::JsonMembers& members) {
+  const ClaimMembers claims = FindClaimMembers(json, members, policy_.required_claims, claim_slots);
+  // Types first, so a malformed claim is reported as such whatever else is wrong.
+  // RFC 7519 s.4.1.4-6: exp, nbf, iat are NumericDates, i.e. JSON numbers.
+  struct TimeClaim {
+    std::string_view name;
+    const detail::JsonMember* member;
+    std::optional<double> value;
+  };
+  TimeClaim times[] = {{"exp", claims.registered[1], std::nullopt}, {"nbf", claims.registered[2], std::nullopt},
+                       {"iat", claims.registered[3], std::nullopt}};
+  for (TimeClaim& claim : times) {
+    if (claim.member == nullptr) continue;
+    claim.value = NumericDate(json, *claim.member);
+    if (!claim.value) {
+      return Fail(Errc::kClaimType, std::string(claim.name) + " is not a number in [0, 253402300799]");
+    }
+  }
+  // RFC 7519 s.4.1.1: iss is a StringOrURI.
+  const detail::JsonMember* iss = NonNull(claims.registered[4]);
+  if (iss != nullptr && iss->kind != detail::JsonKind::kString) return Fail(Errc::kClaimType, "iss is not a string");
+  // RFC 7519 s.4.1.3: aud is a string or an array of strings.
+  const detail::JsonMember* aud = NonNull(claims.registered[5]);
+  if (aud != nullptr && aud->kind != detail::JsonKind::kString) {
+    if (aud->kind != detail::JsonKind::kArray) return Fail(Errc::kClaimType, "aud is neither a string nor an array");
+    detail::JsonArrayReader entries(aud->RawValue(json));
+    detail::JsonKind kind = detail::JsonKind::kNull;
+    std::string_view raw;
+    bool escaped = false;
+    while (entries.Next(kind, raw, escaped)) {
+      if (kind != detail::JsonKind::kString) return Fail(Errc::kClaimType, "aud holds a non-string");
+    }
+  }
+
+  for (std::size_t i = 0; i < policy_.required_claims.size(); ++i) {
+    const std::string& name = policy_.required_claims[i];
+    const bool present = i < 64 ? (claims.required_found >> i) & 1
+                                : NonNull(detail::FindMember(json, members.begin(), members.end(), name)) != nullptr;
+    if (!present) {
+      return Fail(Errc::kMissingClaim, "claim " + Quote(name) + " is required");
+    }
+  }
+
+  const std::int64_t leeway = policy_.leeway_seconds;
+  // RFC 7519 s.4.1.4: valid only before exp: now < exp + leeway, i.e. now - leeway < exp.
+  if (times[0].value && !(ExactDouble(SaturatingAdd(now, -leeway)) < *times[0].value)) {
+    return Fail(Errc::kExpired, "expired at " + std::to_string(*times[0].value) + ", now " + std::to_string(now) +
+                                    ", leeway " + std::to_string(leeway));
+  }
+  // RFC 7519 s.4.1.5: not valid before nbf: nbf <= now + leeway.
+  if (times[1].value && !(*times[1].value <= ExactDouble(SaturatingAdd(now, leeway)))) {
+    return Fail(Errc::kNotYetValid, "not valid before " + std::to_string(*times[1].value) + ", now " +
+                                        std::to_string(now) + ", leeway " + std::to_string(leeway));
+  }
+  // RFC 7519 s.4.1.6 defines iat; a token from the future is refused (policy).
+  if (times[2].value && !(*times[2].value <= ExactDouble(SaturatingAdd(now, leeway)))) {
+    return Fail(Errc::kIssuedInFuture, "issued at " + std::to_string(*times[2].value) + ", now " +
+                                           std::to_string(now) + ", leeway " + std::to_string(leeway));
+  }
+
+  // Exact, case-sensitive comparisons after JSON unescaping (RFC 7519 s.4.1.1, s.4.1.3).
+  std::string scratch;
+  if (policy_.issuer) {
+    if (iss == nullptr) return Fail(Errc::kIssuerMismatch, "iss missing");
+    const std::string_view text = detail::StringText(iss->RawValue(json), iss->value_escaped, scratch);
+    if (text != *policy_.issuer) return Fail(Errc::kIssuerMismatch, "iss " + Quote(text));
+  }
+  if (policy_.audience) {
+    bool found = false;
+    if (aud != nullptr && aud->kind == detail::JsonKind::kString) {
+      found = detail::StringText(aud->RawValue(json), aud->value_escaped, scratch) == *policy_.audience;
+    } else if (aud != nullptr) {
+      detail::JsonArrayReader entries(aud->RawValue(json));
+      detail::JsonKind kind = detail::JsonKind::kNull;
+      std::string_view raw;
+      bool escaped = false;
+      while (!found && entries.Next(kind, raw, escaped)) {
+        found = detail::StringText(raw, escaped, scratch) == *policy_.audience;
+      }
+    }
+    if (!found) return Fail(Errc::kAudienceMismatch, aud == nullptr ? "aud missing" : "aud does not name this audience");
+  } else if (aud != nullptr) {
+    // RFC 7519 s.4.1.3: a recipient that does not identify itself with a value in aud MUST
+    // reject the token.
+    return Fail(Errc::kAudienceMismatch, "aud present but no audience is configured");
+  }
+  return {};
 }
 
 }  // namespace
 
+// ---- VerifiedToken -------------------------------------------------------------------------
+
+// Everything a VerifiedToken keeps, followed in the same allocation by the decoded header and
+// payload bytes.
+struct VerifiedToken::State {
+  static std::unique_ptr<State> Create(std::size_t header_size, std::size_t payload_size) {
+    void* memory = ::operator new(sizeof(State) + header_size + payload_size);
+    return std::unique_ptr<State>(new (memory) State(header_size, payload_size));
+  }
+  static std::unique_ptr<State> Copy(const State& other) {
+    auto copy = Create(other.header_size, other.payload_size);
+    std::memcpy(copy->bytes(), other.bytes(), other.header_size + other.payload_size);
+    copy->algorithm = other.algorithm;
+    copy->has_claims = other.has_claims;
+    copy->claims_members = other.claims_members;
+    return copy;
+  }
+  static void operator delete(void* memory) { ::operator delete(memory); }  // pairs with Create
+
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  ~State() {
+    delete header_object.load(std::memory_order_relaxed);
+    delete claims_object.load(std::memory_order_relaxed);
+  }
+
+  char* bytes() { return reinterpret_cast<char*>(this + 1); }
+  const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
+  std::string_view header_json() const { return {bytes(), header_size}; }
+  std::string_view payload() const { return {bytes() + header_size, payload_size}; }
+
+  // A JSON object parsed from `json` on first use, kept in `slot`. Concurrent first calls may
+  // each parse; one result is kept, the others are discarded.
+  static const boost::json::object& Lazy(std::atomic<boost::json::object*>& slot, std::string_view json) {
+    if (boost::json::object* ready = slot.load(std::memory_order_acquire)) return *ready;
+    auto parsed = ParseStrictJson(json, Errc::kPayloadJson);
+    // The verifier's scanner accepted these bytes, and ParseStrictJson accepts the same texts.
+    assert(parsed && parsed->is_object());
+    auto fresh = std::make_unique<boost::json::object>();
+    if (parsed && parsed->is_object()) *fresh = std::move(parsed->get_object());
+    boost::json::object* expected = nullptr;
+    if (slot.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel, std::memory_order_acquire)) {
+      return *fresh.release();
+    }
+    return *expected;
+  }
+
+  const std::size_t header_size;   // bytes of the decoded header
+  const std::size_t payload_size;  // bytes of the decoded payload, which follow it
+  Algorithm algorithm = Algorithm::kHS256;
+  bool has_claims = false;               // the kJwt profile
+  detail::JsonMembers claims_members;    // the claims set's members, as offsets into payload()
+  mutable std::atomic<boost::json::object*> header_object{nullptr};
+  mutable std::atomic<boost::json::object*> claims_object{nullptr};
+
+ private:
+  State(std::size_t header, std::size_t payload) : header_size(header), payload_size(payload) {}
+};
+
+VerifiedToken::VerifiedToken(std::unique_ptr<State> state) : state_(std::move(state)) {}
+VerifiedToken::VerifiedToken(const VerifiedToken& other)
+    : state_(other.state_ ? State::Copy(*other.state_) : nullptr) {}
+VerifiedToken& VerifiedToken::operator=(const VerifiedToken& other) {
+  if (this != &other) state_ = other.state_ ? State::Copy(*other.state_) : nullptr;
+  return *this;
+}
+VerifiedToken::VerifiedToken(VerifiedToken&& other) noexcept = default;
+VerifiedToken& VerifiedToken::operator=(VerifiedToken&& other) noexcept = default;
+VerifiedToken::~VerifiedToken() = default;
+
+const boost::json::object& VerifiedToken::header() const {
+  return State::Lazy(state_->header_object, state_->header_json());
+}
+
+const boost::json::object& VerifiedToken::claims() const {
+  static const boost::json::object kNone;
+  if (!state_->has_claims) return kNone;
+  return State::Lazy(state_->claims_object, state_->payload());
+}
+
+std::string_view VerifiedToken::payload() const { return state_->payload(); }
+
+Algorithm VerifiedToken::algorithm() const { return state_->algorithm; }
+
 std::optional<std::string_view> VerifiedToken::StringClaim(std::string_view name) const {
-  const boost::json::value* value = claims_.if_contains(name);
+  if (!state_->has_claims) return std::nullopt;
+  const std::string_view json = state_->payload();
+  const detail::JsonMember* member =
+      detail::FindMember(json, state_->claims_members.begin(), state_->claims_members.end(), name);
+  if (member == nullptr || member->kind != detail::JsonKind::kString) return std::nullopt;
+  if (!member->value_escaped) return member->RawValue(json);
+  // The unescaped text needs storage that lives as long as the token: the parsed claims.
+  const boost::json::value* value = claims().if_contains(name);
   if (value == nullptr || !value->is_string()) return std::nullopt;
   return std::string_view(value->get_string());
 }
 
+std::optional<double> VerifiedToken::NumberClaim(std::string_view name) const {
+  if (!state_->has_claims) return std::nullopt;
+  const std::string_view json = state_->payload();
+  const detail::JsonMember* member =
+      detail::FindMember(json, state_->claims_members.begin(), state_->claims_members.end(), name);
+  if (member == nullptr || member->kind != detail::JsonKind::kNumber) return std::nullopt;
+  detail::JsonNumber number;
+  if (detail::ConvertJsonNumber(member->RawValue(json), number) != nullptr) return std::nullopt;
+  switch (number.type) {
+    case detail::JsonNumber::Type::kInt64: return static_cast<double>(number.int64);
+    case detail::JsonNumber::Type::kUint64: return static_cast<double>(number.uint64);
+    case detail::JsonNumber::Type::kDouble: return number.real;
+  }
+  return std::nullopt;
+}
+
+// ---- Verifier ------------------------------------------------------------------------------
+
 Verifier::Verifier(KeySet keys, VerifyPolicy policy) : keys_(std::move(keys)), policy_(std::move(policy)) {
   policy_.leeway_seconds = std::max<std::int64_t>(policy_.leeway_seconds, 0);
+  const std::size_t indexed = std::min<std::size_t>(policy_.required_claims.size(), 64);
+  std::size_t slots = 16;
+  while (slots < 2 * (indexed + 5)) slots *= 2;
+  claim_slots_.assign(slots, ClaimSlot{});
+  auto slot = [&](std::uint64_t key) -> ClaimSlot& {
+    std::size_t at = ClaimSlotIndex(key, slots);
+    while ((claim_slots_[at].required != 0 || claim_slots_[at].registered != 0) && claim_slots_[at].key != key) {
+      at = (at + 1) & (slots - 1);
+    }
+    claim_slots_[at].key = key;
+    return claim_slots_[at];
+  };
+  int registered = 0;
+  for (std::string_view name : {"exp", "nbf", "iat", "iss", "aud"}) slot(detail::NameKey(name)).registered = ++registered;
+  for (std::size_t i = 0; i < indexed; ++i) {
+    slot(detail::NameKey(policy_.required_claims[i])).required |= std::uint64_t{1} << i;
+  }
 }
 
 std::int64_t Verifier::Now() const {
@@ -113,6 +436,11 @@ std::int64_t Verifier::Now() const {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// The rules run in the documented order, and each reports what the DOM-based reading of the
+// token reported; what changed is how: the segments are decoded into one buffer (header and
+// payload, kept by the VerifiedToken) and a stack buffer (signature), and header and payload
+// are validated by a scanner that builds no JSON tree and notes where the top-level members
+// lie (detail::ScanStrictJson, which accepts exactly what ParseStrictJson accepts).
 Result<VerifiedToken> Verifier::Verify(std::string_view token) const {
   // 1. Size, before any decoding: bounds the work of an unauthenticated client (DESIGN.md s.7).
   if (token.size() > policy_.max_token_bytes) {
@@ -137,25 +465,37 @@ Result<VerifiedToken> Verifier::Verify(std::string_view token) const {
   if (header_text.empty()) return Fail(Errc::kMalformed, "empty header segment");
 
   // 3. base64url (RFC 7515 s.2), every segment before anything is interpreted.
-  auto header_bytes = Base64UrlDecode(header_text);
-  if (!header_bytes) return Fail(header_bytes.error().code, "header: " + header_bytes.error().detail);
-  auto payload = Base64UrlDecode(payload_text);
-  if (!payload) return Fail(payload.error().code, "payload: " + payload.error().detail);
-  auto signature = Base64UrlDecode(signature_text);
-  if (!signature) return Fail(signature.error().code, "signature: " + signature.error().detail);
+  const std::size_t header_size = detail::Base64UrlDecodedSize(header_text.size());
+  auto state = VerifiedToken::State::Create(header_size, detail::Base64UrlDecodedSize(payload_text.size()));
+  auto* bytes = reinterpret_cast<unsigned char*>(state->bytes());
+  if (auto decoded = detail::Base64UrlDecodeTo(header_text, bytes); !decoded) {
+    return Fail(decoded.error().code, "header: " + decoded.error().detail);
+  }
+  if (auto decoded = detail::Base64UrlDecodeTo(payload_text, bytes + header_size); !decoded) {
+    return Fail(decoded.error().code, "payload: " + decoded.error().detail);
+  }
+  SignatureBuffer signature(detail::Base64UrlDecodedSize(signature_text.size()));
+  if (auto decoded = detail::Base64UrlDecodeTo(signature_text, signature.data()); !decoded) {
+    return Fail(decoded.error().code, "signature: " + decoded.error().detail);
+  }
 
   // 4. Header JSON: RFC 7515 s.5.2 steps 3-4, strictly (no duplicate names).
-  auto header_value = ParseStrictJson(*header_bytes, Errc::kHeaderJson);
-  if (!header_value) return header_value.error();
-  if (!header_value->is_object()) return Fail(Errc::kHeaderJson, "the header is not a JSON object");
-  boost::json::object& header = header_value->get_object();
+  const std::string_view header_json = state->header_json();
+  detail::JsonKind header_kind = detail::JsonKind::kNull;
+  detail::JsonMembers header_members;
+  if (auto scanned = detail::ScanStrictJson(header_json, Errc::kHeaderJson, header_kind, header_members); !scanned) {
+    return scanned.error();
+  }
+  if (header_kind != detail::JsonKind::kObject) return Fail(Errc::kHeaderJson, "the header is not a JSON object");
+  const HeaderMembers header = FindHeaderMembers(header_members);
 
   // 5. alg: RFC 7515 s.4.1.1 (required, case-sensitive), RFC 8725 s.3.1 (allow-list;
   // "none" is never accepted).
-  const boost::json::value* alg_value = header.if_contains("alg");
-  if (alg_value == nullptr) return Fail(Errc::kAlgInvalid, "the header has no alg");
-  if (!alg_value->is_string()) return Fail(Errc::kAlgInvalid, "alg is not a string");
-  const std::string_view alg_name = alg_value->get_string();
+  if (header.alg == nullptr) return Fail(Errc::kAlgInvalid, "the header has no alg");
+  if (header.alg->kind != detail::JsonKind::kString) return Fail(Errc::kAlgInvalid, "alg is not a string");
+  std::string alg_scratch;
+  const std::string_view alg_name =
+      detail::StringText(header.alg->RawValue(header_json), header.alg->value_escaped, alg_scratch);
   if (EqualsIgnoreAsciiCase(alg_name, "none")) return Fail(Errc::kAlgNotAllowed, "unsecured JWS (alg none)");
   const std::optional<Algorithm> alg = AlgorithmFromName(alg_name);
   if (!alg || std::find(policy_.algorithms.begin(), policy_.algorithms.end(), *alg) == policy_.algorithms.end()) {
@@ -163,16 +503,45 @@ Result<VerifiedToken> Verifier::Verify(std::string_view token) const {
   }
 
   // 6. Other header members.
-  if (auto checked = CheckHeader(header); !checked) return checked.error();
+  // RFC 7515 s.4.1.11: a recipient MUST reject a JWS whose crit lists extensions it does not
+  // understand. We understand none, and a malformed crit is invalid as well.
+  if (header.crit != nullptr) return Fail(Errc::kCritUnsupported, "crit present; no extension is supported");
+  // RFC 7797 s.3: b64 false changes what the signature covers; only the default is accepted.
+  if (header.b64 != nullptr && header.b64->kind != detail::JsonKind::kTrue) {
+    return Fail(Errc::kB64HeaderUnsupported, "b64 other than true");
+  }
+  // RFC 7516 s.9: "enc" marks a JWE header.
+  if (header.enc != nullptr) return Fail(Errc::kJweUnsupported, "enc present: a JWE header");
+  std::string scratch;
+  // RFC 7519 s.5.2: cty "JWT" means the payload is itself a JWT.
+  if (header.cty != nullptr && header.cty->kind == detail::JsonKind::kString &&
+      SameMediaType(detail::StringText(header.cty->RawValue(header_json), header.cty->value_escaped, scratch), "JWT")) {
+    return Fail(Errc::kNestedJwtUnsupported, "cty JWT: nested tokens are not supported");
+  }
+  // RFC 7515 s.4.1.9, RFC 8725 s.3.11 (explicit typing).
+  if (header.typ != nullptr && header.typ->kind != detail::JsonKind::kString) {
+    return Fail(Errc::kTypMismatch, "typ is not a string");
+  }
+  if (policy_.typ) {
+    if (header.typ == nullptr) return Fail(Errc::kTypMismatch, "typ missing, " + Quote(*policy_.typ) + " required");
+    const std::string_view typ =
+        detail::StringText(header.typ->RawValue(header_json), header.typ->value_escaped, scratch);
+    if (!SameMediaType(typ, *policy_.typ)) {
+      return Fail(Errc::kTypMismatch, "typ " + Quote(typ) + ", " + Quote(*policy_.typ) + " required");
+    }
+  }
 
   // 7. Key selection. jwk/jku/x5u/x5c/x5t are never consulted, and kid is only compared,
   // never used as a path or query (RFC 8725 s.3.10): keys come from configuration.
-  std::vector<const Key*> candidates;
-  if (const boost::json::value* kid_value = header.if_contains("kid")) {
+  detail::SmallVector<const Key*, 8> candidates;
+  if (header.kid != nullptr) {
     // RFC 7515 s.4.1.4: kid is a string; matched exactly, with no fallback to other keys.
-    if (!kid_value->is_string()) return Fail(Errc::kKidType, "kid is not a string");
-    const std::string_view kid = kid_value->get_string();
-    candidates = keys_.FindByKid(kid);
+    if (header.kid->kind != detail::JsonKind::kString) return Fail(Errc::kKidType, "kid is not a string");
+    const std::string_view kid =
+        detail::StringText(header.kid->RawValue(header_json), header.kid->value_escaped, scratch);
+    for (const Key& key : keys_.keys()) {
+      if (key.kid() && *key.kid() == kid) candidates.push_back(&key);
+    }
     if (candidates.empty()) {
       if (const Error* why = keys_.UnusableKid(kid)) return Fail(Errc::kKeyUnusable, "kid " + Quote(kid) + ": " + why->detail);
       return Fail(Errc::kKidUnknown, "no trusted key has kid " + Quote(kid));
@@ -180,141 +549,52 @@ Result<VerifiedToken> Verifier::Verify(std::string_view token) const {
   } else {
     for (const Key& key : keys_.keys()) candidates.push_back(&key);
   }
-  std::string unusable_detail = "no trusted key";
-  const auto usable_end = std::remove_if(candidates.begin(), candidates.end(), [&](const Key* key) {
-    auto usable = key->CheckUsable(*alg, KeyOp::kVerify);
-    if (!usable) unusable_detail = usable.error().detail;
-    return !usable;
-  });
-  candidates.erase(usable_end, candidates.end());
+  std::string unusable_detail;
+  std::size_t usable = 0;
+  for (const Key* key : candidates) {
+    auto checked = key->CheckUsable(*alg, KeyOp::kVerify);
+    if (checked) {
+      candidates[usable++] = key;
+    } else {
+      unusable_detail = std::move(checked.error().detail);
+    }
+  }
+  candidates.truncate(usable);
   if (candidates.empty()) {
-    return Fail(Errc::kKeyUnusable, "for " + std::string(AlgorithmName(*alg)) + ": " + unusable_detail);
+    return Fail(Errc::kKeyUnusable, "for " + std::string(AlgorithmName(*alg)) + ": " +
+                                        (unusable_detail.empty() ? std::string("no trusted key") : unusable_detail));
   }
 
   // 8. Signature, before any claim is read (RFC 7515 s.5.2 step 8; RFC 7519 s.7.2 step 10
   // parses the claims only afterwards).
-  Error last_failure{Errc::kBadSignature, "no candidate key"};
+  std::optional<Error> last_failure;
   bool verified = false;
   for (const Key* key : candidates) {
-    auto result = key->Verify(*alg, signing_input, *signature);
+    auto result = key->Verify(*alg, signing_input, signature.view());
     if (result) {
       verified = true;
       break;
     }
     last_failure = result.error();
   }
-  if (!verified) return last_failure;
+  if (!verified) return last_failure ? std::move(*last_failure) : Fail(Errc::kBadSignature, "no candidate key");
 
   // 9. Payload and claims.
-  if (policy_.profile == VerifyPolicy::Profile::kJws) {
-    return VerifiedToken(std::move(header), {}, std::move(*payload), *alg);
+  state->algorithm = *alg;
+  if (policy_.profile == VerifyPolicy::Profile::kJws) return VerifiedToken(std::move(state));
+  state->has_claims = true;
+  const std::string_view payload = state->payload();
+  detail::JsonKind payload_kind = detail::JsonKind::kNull;
+  if (auto scanned = detail::ScanStrictJson(payload, Errc::kPayloadJson, payload_kind, state->claims_members);
+      !scanned) {
+    return scanned.error();
   }
-  auto claims_value = ParseStrictJson(*payload, Errc::kPayloadJson);
-  if (!claims_value) return claims_value.error();
   // RFC 7519 s.7.2 step 10: the claims set is a JSON object.
-  if (!claims_value->is_object()) return Fail(Errc::kPayloadJson, "the payload is not a JSON object");
-  if (auto checked = CheckClaims(claims_value->get_object()); !checked) return checked.error();
-  return VerifiedToken(std::move(header), std::move(claims_value->get_object()), std::move(*payload), *alg);
+  if (payload_kind != detail::JsonKind::kObject) return Fail(Errc::kPayloadJson, "the payload is not a JSON object");
+  if (auto checked = CheckClaims(policy_, claim_slots_, Now(), payload, state->claims_members); !checked) return checked.error();
+  return VerifiedToken(std::move(state));
 }
 
-Result<void> Verifier::CheckHeader(const boost::json::object& header) const {
-  // RFC 7515 s.4.1.11: a recipient MUST reject a JWS whose crit lists extensions it does not
-  // understand. We understand none, and a malformed crit is invalid as well.
-  if (header.contains("crit")) return Fail(Errc::kCritUnsupported, "crit present; no extension is supported");
-  // RFC 7797 s.3: b64 false changes what the signature covers; only the default is accepted.
-  if (const boost::json::value* b64 = header.if_contains("b64")) {
-    if (!(b64->is_bool() && b64->get_bool())) return Fail(Errc::kB64HeaderUnsupported, "b64 other than true");
-  }
-  // RFC 7516 s.9: "enc" marks a JWE header.
-  if (header.contains("enc")) return Fail(Errc::kJweUnsupported, "enc present: a JWE header");
-  // RFC 7519 s.5.2: cty "JWT" means the payload is itself a JWT.
-  if (const boost::json::value* cty = header.if_contains("cty")) {
-    if (cty->is_string() && SameMediaType(cty->get_string(), "JWT")) {
-      return Fail(Errc::kNestedJwtUnsupported, "cty JWT: nested tokens are not supported");
-    }
-  }
-  // RFC 7515 s.4.1.9, RFC 8725 s.3.11 (explicit typing).
-  const boost::json::value* typ = header.if_contains("typ");
-  if (typ != nullptr && !typ->is_string()) return Fail(Errc::kTypMismatch, "typ is not a string");
-  if (policy_.typ) {
-    if (typ == nullptr) return Fail(Errc::kTypMismatch, "typ missing, " + Quote(*policy_.typ) + " required");
-    if (!SameMediaType(typ->get_string(), *policy_.typ)) {
-      return Fail(Errc::kTypMismatch, "typ " + Quote(typ->get_string()) + ", " + Quote(*policy_.typ) + " required");
-    }
-  }
-  return {};
-}
-
-Result<void> Verifier::CheckClaims(const boost::json::object& claims) const {
-  // Types first, so a malformed claim is reported as such whatever else is wrong.
-  // RFC 7519 s.4.1.4-6: exp, nbf, iat are NumericDates, i.e. JSON numbers.
-  struct TimeClaim {
-    std::string_view name;
-    std::optional<double> value;
-  };
-  TimeClaim times[] = {{"exp", std::nullopt}, {"nbf", std::nullopt}, {"iat", std::nullopt}};
-  for (TimeClaim& claim : times) {
-    const boost::json::value* value = claims.if_contains(claim.name);
-    if (value == nullptr) continue;
-    claim.value = NumericDate(*value);
-    if (!claim.value) {
-      return Fail(Errc::kClaimType, std::string(claim.name) + " is not a number in [0, 253402300799]");
-    }
-  }
-  // RFC 7519 s.4.1.1: iss is a StringOrURI.
-  const boost::json::value* iss = NonNull(claims, "iss");
-  if (iss != nullptr && !iss->is_string()) return Fail(Errc::kClaimType, "iss is not a string");
-  // RFC 7519 s.4.1.3: aud is a string or an array of strings.
-  const boost::json::value* aud = NonNull(claims, "aud");
-  if (aud != nullptr && !aud->is_string()) {
-    if (!aud->is_array()) return Fail(Errc::kClaimType, "aud is neither a string nor an array");
-    for (const boost::json::value& entry : aud->get_array()) {
-      if (!entry.is_string()) return Fail(Errc::kClaimType, "aud holds a non-string");
-    }
-  }
-
-  for (const std::string& name : policy_.required_claims) {
-    if (NonNull(claims, name) == nullptr) return Fail(Errc::kMissingClaim, "claim " + Quote(name) + " is required");
-  }
-
-  const std::int64_t now = Now();
-  const std::int64_t leeway = policy_.leeway_seconds;
-  // RFC 7519 s.4.1.4: valid only before exp: now < exp + leeway, i.e. now - leeway < exp.
-  if (times[0].value && !(ExactDouble(SaturatingAdd(now, -leeway)) < *times[0].value)) {
-    return Fail(Errc::kExpired, "expired at " + std::to_string(*times[0].value) + ", now " + std::to_string(now) +
-                                    ", leeway " + std::to_string(leeway));
-  }
-  // RFC 7519 s.4.1.5: not valid before nbf: nbf <= now + leeway.
-  if (times[1].value && !(*times[1].value <= ExactDouble(SaturatingAdd(now, leeway)))) {
-    return Fail(Errc::kNotYetValid, "not valid before " + std::to_string(*times[1].value) + ", now " +
-                                        std::to_string(now) + ", leeway " + std::to_string(leeway));
-  }
-  // RFC 7519 s.4.1.6 defines iat; a token from the future is refused (policy).
-  if (times[2].value && !(*times[2].value <= ExactDouble(SaturatingAdd(now, leeway)))) {
-    return Fail(Errc::kIssuedInFuture, "issued at " + std::to_string(*times[2].value) + ", now " +
-                                           std::to_string(now) + ", leeway " + std::to_string(leeway));
-  }
-
-  // Exact, case-sensitive comparisons after JSON unescaping (RFC 7519 s.4.1.1, s.4.1.3).
-  if (policy_.issuer) {
-    if (iss == nullptr) return Fail(Errc::kIssuerMismatch, "iss missing");
-    if (iss->get_string() != *policy_.issuer) return Fail(Errc::kIssuerMismatch, "iss " + Quote(iss->get_string()));
-  }
-  if (policy_.audience) {
-    bool found = false;
-    if (aud != nullptr && aud->is_string()) {
-      found = aud->get_string() == *policy_.audience;
-    } else if (aud != nullptr) {
-      for (const boost::json::value& entry : aud->get_array()) found = found || entry.get_string() == *policy_.audience;
-    }
-    if (!found) return Fail(Errc::kAudienceMismatch, aud == nullptr ? "aud missing" : "aud does not name this audience");
-  } else if (aud != nullptr) {
-    // RFC 7519 s.4.1.3: a recipient that does not identify itself with a value in aud MUST
-    // reject the token.
-    return Fail(Errc::kAudienceMismatch, "aud present but no audience is configured");
-  }
-  return {};
-}
 
 Signer::Signer(Key key) : key_(std::move(key)) {
   if (auto usable = key_.CheckUsable(key_.algorithm(), KeyOp::kSign); !usable) {

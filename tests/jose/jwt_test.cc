@@ -605,6 +605,119 @@ TEST_F(JwtTest, DefaultClockIsTheSystemClock) {
   ExpectRefused(Sign(claims), Errc::kExpired, policy);
 }
 
+// ---------------------------------------------------------------------------------------
+// The fast path (docs/jose.md "How verification is fast"): no rule is weaker for it
+
+TEST_F(JwtTest, DuplicateNamesSpelledWithEscapesAreRefused) {
+  ExpectRefused(WithHeader(R"({"alg":"HS256","\u0061lg":"none"})"), Errc::kHeaderJson);
+  ExpectRefused(WithHeader(R"({"\u0061\u006c\u0067":"HS256","alg":"HS256"})"), Errc::kHeaderJson);
+  const std::string header = R"({"alg":"HS256"})";
+  ExpectRefused(Craft(key_, Algorithm::kHS256, header,
+                      R"({"iss":"https://issuer.example","aud":"stockroom-api","exp":1800000000,"\u0065xp":1})"),
+                Errc::kPayloadJson);
+  ExpectRefused(Craft(key_, Algorithm::kHS256, header,
+                      R"({"iss":"https://issuer.example","aud":"stockroom-api","exp":1800000000,"x":{"k":1,"\u006b":2}})"),
+                Errc::kPayloadJson);
+  // In a claims set too large for pairwise comparison as well.
+  std::string many = R"({"iss":"https://issuer.example","aud":"stockroom-api","exp":1800000000)";
+  for (int i = 0; i < 40; ++i) many += ",\"c" + std::to_string(i) + "\":" + std::to_string(i);
+  EXPECT_TRUE(MakeVerifier().Verify(Craft(key_, Algorithm::kHS256, header, many + "}")));
+  ExpectRefused(Craft(key_, Algorithm::kHS256, header, many + ",\"c\\u0031\":0}"), Errc::kPayloadJson);
+}
+
+TEST_F(JwtTest, ClaimNamesAndValuesAreReadAfterUnescaping) {
+  const std::string header = R"({"\u0061lg":"HS\u0032\u0035\u0036","typ":"\u004a\u0057\u0054"})";
+  VerifyPolicy policy = Policy();
+  policy.typ = "JWT";
+  policy.required_claims = {"exp", "sub"};
+  // An escaped exp is the exp: expired.
+  ExpectRefused(Craft(key_, Algorithm::kHS256, header,
+                      R"({"iss":"https://issuer.example","aud":"stockroom-api","sub":"s","\u0065xp":1000})"),
+                Errc::kExpired, policy);
+  // An escaped required claim is present.
+  auto ok = MakeVerifier(policy).Verify(Craft(
+      key_, Algorithm::kHS256, header,
+      R"({"\u0069ss":"https:\/\/issuer.example","aud":["x","stockroom-\u0061pi"],"\u0073ub":"us\u00e9r","exp":1800000000})"));
+  ASSERT_TRUE(ok) << ok.error().detail;
+  EXPECT_EQ(ok->StringClaim("sub"), "us\xc3\xa9r");
+  EXPECT_EQ(ok->StringClaim("iss"), "https://issuer.example");
+  EXPECT_EQ(ok->header().at("alg").as_string(), "HS256");
+  // A required claim whose name only starts like it is absent.
+  ExpectRefused(Craft(key_, Algorithm::kHS256, header,
+                      R"({"iss":"https://issuer.example","aud":"stockroom-api","subject":"s","exp":1800000000})"),
+                Errc::kMissingClaim, policy);
+}
+
+TEST_F(JwtTest, NumericDatesAreComparedByValue) {
+  const std::string header = R"({"alg":"HS256"})";
+  auto with_exp = [&](std::string_view exp) {
+    return Craft(key_, Algorithm::kHS256, header,
+                 R"({"iss":"https://issuer.example","aud":"stockroom-api","exp":)" + std::string(exp) + "}");
+  };
+  EXPECT_TRUE(MakeVerifier().Verify(with_exp("1767225600.5")));  // kNow + 0.5
+  EXPECT_TRUE(MakeVerifier().Verify(with_exp("1.7672256005e9")));
+  EXPECT_TRUE(MakeVerifier().Verify(with_exp("17672256010E-1")));
+  ExpectRefused(with_exp("1767225600"), Errc::kExpired);  // exclusive
+  ExpectRefused(with_exp("1767225600.0"), Errc::kExpired);
+  ExpectRefused(with_exp("1e-400"), Errc::kExpired);  // underflows to 0
+  ExpectRefused(with_exp("-0"), Errc::kExpired);
+  ExpectRefused(with_exp("-1.5"), Errc::kClaimType);
+  ExpectRefused(with_exp("253402300799.5"), Errc::kClaimType);
+  ExpectRefused(with_exp("99999999999999999999"), Errc::kClaimType);
+  ExpectRefused(with_exp("1e400"), Errc::kPayloadJson);  // not a double at all
+  ExpectRefused(with_exp("01767225601"), Errc::kPayloadJson);
+  ExpectRefused(with_exp(R"("1800000000")"), Errc::kClaimType);
+}
+
+TEST_F(JwtTest, VerifiedTokenReadsClaimsAndParsesTreesOnDemand) {
+  const std::string payload =
+      R"({"iss":"https://issuer.example","aud":"stockroom-api","exp":1800000000,"sub":"a\"b","n":-2.5,"big":)"
+      R"(18446744073709551615,"role":"staff","nested":{"x":[1,2]}})";
+  const std::string token = Craft(key_, Algorithm::kHS256, R"({"alg":"HS256","kid":"main"})", payload);
+  auto verified = MakeVerifier().Verify(token);
+  ASSERT_TRUE(verified) << verified.error().detail;
+  EXPECT_EQ(verified->payload(), payload);
+  EXPECT_EQ(verified->StringClaim("role"), "staff");
+  EXPECT_EQ(verified->StringClaim("sub"), "a\"b");
+  EXPECT_FALSE(verified->StringClaim("nested"));
+  EXPECT_EQ(verified->NumberClaim("exp"), 1800000000.0);
+  EXPECT_EQ(verified->NumberClaim("n"), -2.5);
+  EXPECT_EQ(verified->NumberClaim("big"), 18446744073709551615.0);
+  EXPECT_FALSE(verified->NumberClaim("role"));
+  EXPECT_FALSE(verified->NumberClaim("missing"));
+  EXPECT_EQ(boost::json::value(verified->claims()), boost::json::parse(payload));
+  EXPECT_EQ(boost::json::serialize(verified->header()), R"({"alg":"HS256","kid":"main"})");
+
+  // Copies and moves keep everything, and a copy parses its own trees.
+  VerifiedToken copy = *verified;
+  VerifiedToken moved = std::move(*verified);
+  for (const VerifiedToken* token_ptr : {&copy, &moved}) {
+    EXPECT_EQ(token_ptr->StringClaim("sub"), "a\"b");
+    EXPECT_EQ(token_ptr->claims().at("role").as_string(), "staff");
+    EXPECT_EQ(token_ptr->header().at("kid").as_string(), "main");
+    EXPECT_EQ(token_ptr->algorithm(), Algorithm::kHS256);
+    EXPECT_EQ(token_ptr->payload(), payload);
+  }
+  copy = moved;
+  EXPECT_EQ(copy.StringClaim("role"), "staff");
+
+  // The first claims() and header() may come from several threads at once.
+  for (int round = 0; round < 20; ++round) {
+    auto fresh = MakeVerifier().Verify(token);
+    ASSERT_TRUE(fresh);
+    std::vector<const boost::json::object*> seen(8);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < seen.size(); ++t) {
+      threads.emplace_back([&, t] {
+        seen[t] = t % 2 ? &fresh->claims() : &fresh->header();
+        (void)fresh->StringClaim("sub");
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    for (std::size_t t = 0; t < seen.size(); ++t) EXPECT_EQ(seen[t], t % 2 ? &fresh->claims() : &fresh->header());
+  }
+}
+
 TEST_F(JwtTest, SignerRefusesKeyThatCannotSign) {
   auto verify_only = Key::FromJwk(boost::json::parse(R"({"kty":"oct","key_ops":["verify"],"k":")" +
                                                      Base64UrlEncode(std::string(32, 'a')) + "\"}")

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,28 +43,42 @@ struct VerifyPolicy {
 };
 
 // A token that passed Verifier::Verify. Only a Verifier can make one, so holding a
-// VerifiedToken proves the checks ran.
+// VerifiedToken proves the checks ran. It keeps the decoded header and payload bytes and where
+// the payload's top-level claims lie in them: StringClaim and NumberClaim read a claim without
+// building a JSON tree; header() and claims() parse theirs on first use (ParseStrictJson, which
+// accepts exactly what the verifier accepted) and keep it. Every const member function is safe
+// to call from several threads at once. A moved-from VerifiedToken may only be assigned to or
+// destroyed.
 class VerifiedToken {
  public:
-  const boost::json::object& header() const { return header_; }
-  // The claims set; empty for the kJws profile.
-  const boost::json::object& claims() const { return claims_; }
+  VerifiedToken(const VerifiedToken& other);
+  VerifiedToken& operator=(const VerifiedToken& other);
+  VerifiedToken(VerifiedToken&& other) noexcept;
+  VerifiedToken& operator=(VerifiedToken&& other) noexcept;
+  ~VerifiedToken();
+
+  // The protected header, parsed on first use.
+  const boost::json::object& header() const;
+  // The claims set, parsed on first use; empty for the kJws profile.
+  const boost::json::object& claims() const;
   // The decoded payload bytes.
-  std::string_view payload() const { return payload_; }
+  std::string_view payload() const;
   // The algorithm that verified the signature.
-  Algorithm algorithm() const { return algorithm_; }
-  // The claim `name` when it is a JSON string, else nullopt. The view lives as long as this.
+  Algorithm algorithm() const;
+  // The claim `name` (a top-level member of the claims set, compared after unescaping) when it
+  // is a JSON string, else nullopt. The view lives as long as this token. Parses no JSON tree
+  // unless the string holds escapes.
   std::optional<std::string_view> StringClaim(std::string_view name) const;
+  // The claim `name` when it is a JSON number, as a double (integers beyond 2^53 rounded),
+  // else nullopt. exp, nbf and iat, when present, are numbers in [0, 253402300799].
+  std::optional<double> NumberClaim(std::string_view name) const;
 
  private:
   friend class Verifier;
-  VerifiedToken(boost::json::object header, boost::json::object claims, std::string payload, Algorithm algorithm)
-      : header_(std::move(header)), claims_(std::move(claims)), payload_(std::move(payload)), algorithm_(algorithm) {}
+  struct State;  // src/jose/jwt.cc
+  explicit VerifiedToken(std::unique_ptr<State> state);
 
-  boost::json::object header_;
-  boost::json::object claims_;
-  std::string payload_;
-  Algorithm algorithm_;
+  std::unique_ptr<State> state_;
 };
 
 // Verifies compact JWS/JWT tokens against a fixed set of trusted keys and a policy.
@@ -88,11 +103,18 @@ class Verifier {
 
  private:
   std::int64_t Now() const;
-  Result<void> CheckHeader(const boost::json::object& header) const;
-  Result<void> CheckClaims(const boost::json::object& claims) const;
 
   KeySet keys_;
   VerifyPolicy policy_;
+  // The claims rule 9 looks for, by name key (src/jose/json_scan.h NameKey), open addressing: the
+  // registered claim it is (exp, nbf, iat, iss, aud) and which of the first 64 required claims
+  // have that key. A slot with neither is free.
+  struct ClaimSlot {
+    std::uint64_t key = 0;
+    std::uint64_t required = 0;  // bit i: required_claims[i]
+    int registered = 0;          // 1 exp, 2 nbf, 3 iat, 4 iss, 5 aud
+  };
+  std::vector<ClaimSlot> claim_slots_;
 };
 
 // Signs claims sets with one key, using the key's own algorithm.
