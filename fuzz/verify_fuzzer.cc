@@ -1,6 +1,8 @@
 // libFuzzer target over the token verification path of jose: Verifier::Verify on the input as
 // a token, on the input as signed "header\npayload" JSON, and Key::FromJwk on the input as JSON.
 // Besides crashes and sanitizer reports, it aborts when one of the invariants below breaks.
+// The fast path is held to the DOM-based verifier it replaced (reference_verifier.h) and its
+// JSON scanner to ParseStrictJson, on every input.
 
 #include <algorithm>
 #include <boost/json/serialize.hpp>
@@ -12,6 +14,8 @@
 
 #include "fuzz_keys.h"
 #include "invariants.h"
+#include "jose/json_scan.h"  // src/: the fast path's scanner, checked against ParseStrictJson
+#include "reference_verifier.h"
 #include "stockroom/jose/base64url.h"
 #include "stockroom/jose/json.h"
 #include "stockroom/jose/jwt.h"
@@ -26,8 +30,36 @@ using jose::Errc;
 struct Fixture {
   jose::Verifier jwt{FixedKeySet(), FixedPolicy(jose::VerifyPolicy::Profile::kJwt)};
   jose::Verifier jws{FixedKeySet(), FixedPolicy(jose::VerifyPolicy::Profile::kJws)};
+  reference::ReferenceVerifier jwt_reference{FixedKeySet(), FixedPolicy(jose::VerifyPolicy::Profile::kJwt)};
+  reference::ReferenceVerifier jws_reference{FixedKeySet(), FixedPolicy(jose::VerifyPolicy::Profile::kJws)};
   jose::Key hs256 = FixedKey(kHs256Jwk);
 };
+
+// The fast verifier and the reference agree: same verdict, same error code, and for an
+// accepted token the same algorithm, payload, header and claims; each claim read through
+// StringClaim and NumberClaim is the one in the claims tree.
+void CheckAgainstReference(const jose::Result<jose::VerifiedToken>& fast,
+                           const jose::Result<reference::ReferenceToken>& slow) {
+  Check(fast.has_value() == slow.has_value(), "the fast path and the reference verifier disagree on validity");
+  if (!fast) {
+    Check(fast.error().code == slow.error().code, "the fast path and the reference verifier fail different rules");
+    return;
+  }
+  Check(fast->algorithm() == slow->algorithm, "the fast path verified with another algorithm");
+  Check(fast->payload() == slow->payload, "the fast path returned another payload");
+  Check(fast->header() == slow->header, "the fast path's header differs from the reference's");
+  Check(fast->claims() == slow->claims, "the fast path's claims differ from the reference's");
+  for (const auto& claim : slow->claims) {
+    const auto string_claim = fast->StringClaim(claim.key());
+    Check(string_claim.has_value() == claim.value().is_string() &&
+              (!string_claim || *string_claim == claim.value().get_string()),
+          "StringClaim differs from the claims tree");
+    const auto number_claim = fast->NumberClaim(claim.key());
+    Check(number_claim.has_value() == claim.value().is_number() &&
+              (!number_claim || *number_claim == claim.value().to_number<double>()),
+          "NumberClaim differs from the claims tree");
+  }
+}
 
 // The codes of rule 9, the only rule the jws profile does not apply.
 bool IsClaimsError(Errc code) {
@@ -43,6 +75,8 @@ bool IsClaimsError(Errc code) {
 jose::Result<jose::VerifiedToken> VerifyAsToken(const Fixture& fixture, std::string_view token) {
   auto jwt = fixture.jwt.Verify(token);
   auto jws = fixture.jws.Verify(token);
+  CheckAgainstReference(jwt, fixture.jwt_reference.Verify(token));
+  CheckAgainstReference(jws, fixture.jws_reference.Verify(token));
   if (!jws) {
     Check(!jwt && jwt.error().code == jws.error().code, "jwt and jws profiles disagree on rules 1-8");
   } else if (!jwt) {
@@ -95,6 +129,37 @@ void CheckBase64(std::string_view text) {
   if (decoded) Check(jose::Base64UrlEncode(*decoded) == text, "base64url accepted a non-canonical spelling");
 }
 
+// The scanner of the fast path, through both of its paths, accepts exactly what the strict
+// parser accepts, and finds the top-level members the parsed object has, in order.
+void ScanAsJson(std::string_view text) {
+  auto parsed = jose::ParseStrictJson(text, Errc::kPayloadJson);
+  for (const bool allow_flat : {true, false}) {
+    jose::detail::JsonKind kind = jose::detail::JsonKind::kNull;
+    jose::detail::JsonMembers members;
+    auto scanned = jose::detail::ScanStrictJson(text, Errc::kPayloadJson, kind, members, allow_flat);
+    Check(scanned.has_value() == parsed.has_value(), "the scanner and the strict parser disagree on validity");
+    if (!scanned) continue;
+    Check((kind == jose::detail::JsonKind::kObject) == parsed->is_object(), "the scanner saw another kind of value");
+    if (!parsed->is_object()) continue;
+    const boost::json::object& object = parsed->get_object();
+    Check(members.size() == object.size(), "the scanner found another number of members");
+    std::size_t i = 0;
+    std::string scratch;
+    for (const auto& member : object) {
+      const jose::detail::JsonMember& m = members[i++];
+      Check(jose::detail::StringText(m.RawName(text), m.name_escaped, scratch) == member.key(),
+            "the scanner read another member name");
+      Check(m.name_key == jose::detail::NameKey(member.key()), "a member's name key is wrong");
+      Check((m.kind == jose::detail::JsonKind::kString) == member.value().is_string(),
+            "the scanner saw another kind of member value");
+      if (member.value().is_string()) {
+        Check(jose::detail::StringText(m.RawValue(text), m.value_escaped, scratch) == member.value().get_string(),
+              "the scanner read another string value");
+      }
+    }
+  }
+}
+
 // Strict JSON round-trips through Boost.JSON's serializer; a JSON object goes through
 // Key::FromJwk, and a loaded key survives ToJwk/FromJwk with the same thumbprint.
 void ParseAsJson(std::string_view text) {
@@ -122,6 +187,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   VerifyAsToken(*fixture, input);
   VerifyAsSignedJson(*fixture, input);
   CheckBase64(input);
+  ScanAsJson(input);
   ParseAsJson(input);
   return 0;
 }
