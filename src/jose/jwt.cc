@@ -89,7 +89,10 @@ std::optional<double> NumericDate(std::string_view json, const detail::JsonMembe
     bool digits = true;
     for (const char c : raw) {
       const unsigned d = static_cast<unsigned char>(c) - static_cast<unsigned>('0');
-      digits = digits && d <= 9;
+      if (d > 9) {  // a sign, fraction or exponent: the general reading below
+        digits = false;
+        break;
+      }
       value = value * 10 + static_cast<std::int64_t>(d);
     }
     if (digits) {

@@ -662,6 +662,8 @@ TEST_F(JwtTest, NumericDatesAreComparedByValue) {
   ExpectRefused(with_exp("1e-400"), Errc::kExpired);  // underflows to 0
   ExpectRefused(with_exp("-0"), Errc::kExpired);
   ExpectRefused(with_exp("-1.5"), Errc::kClaimType);
+  ExpectRefused(with_exp("-74999603540"), Errc::kClaimType);  // found by the fuzzer: signed overflow
+  ExpectRefused(with_exp("-9"), Errc::kClaimType);
   ExpectRefused(with_exp("253402300799.5"), Errc::kClaimType);
   ExpectRefused(with_exp("99999999999999999999"), Errc::kClaimType);
   ExpectRefused(with_exp("1e400"), Errc::kPayloadJson);  // not a double at all
