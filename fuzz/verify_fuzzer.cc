@@ -156,6 +156,10 @@ void ScanAsJson(std::string_view text) {
         Check(jose::detail::StringText(m.RawValue(text), m.value_escaped, scratch) == member.value().get_string(),
               "the scanner read another string value");
       }
+      const std::string_view raw = m.RawValue(text);
+      const bool plain = member.value().is_int64() && !raw.empty() && raw.size() <= 18 && raw[0] != '0' &&
+                         raw.find_first_not_of("0123456789") == std::string_view::npos;
+      Check(m.integer == (plain ? member.value().get_int64() : -1), "the scanner read another integer");
     }
   }
 }

@@ -3,6 +3,7 @@
 #include "stockroom/jose/algorithm.h"
 
 #include <array>
+#include <cstring>
 
 namespace stockroom::jose {
 namespace {
@@ -37,8 +38,10 @@ std::string_view AlgorithmName(Algorithm alg) {
 }
 
 std::optional<Algorithm> AlgorithmFromName(std::string_view name) {
+  constexpr std::size_t kNameBytes = 5;  // every registered name here: "HS256" ... "EdDSA"
+  if (name.size() != kNameBytes) return std::nullopt;
   for (Algorithm alg : kAll) {
-    if (AlgorithmName(alg) == name) return alg;
+    if (std::memcmp(AlgorithmName(alg).data(), name.data(), kNameBytes) == 0) return alg;
   }
   return std::nullopt;
 }

@@ -104,57 +104,22 @@ class Scanner {
   //
   // Typical headers and claims sets are flat objects of strings, numbers and literals (and
   // arrays of those, such as "aud"), in printable ASCII without escapes or whitespace outside
-  // strings. For such texts one check of every byte settles all string rules at once (no
-  // control character, no backslash, nothing outside ASCII), after which a string is simply
-  // the bytes up to the next quote. ScanFlat returns true when it has scanned the whole text and
+  // strings. Their strings need no decoding and no UTF-8 check: a string is the bytes up to the
+  // next quote when none of them is a backslash, a control character or outside ASCII (which
+  // SkipPlain finds eight at a time). ScanFlat returns true when it has scanned the whole text and
   // found it valid, with members_ exactly as the general path would fill it; it returns false,
   // deciding nothing, for anything else, valid or not: the general path then starts over and
   // gives the verdict (and the error message).
 
-  // Whether every byte is in 0x20..0x7F and none is a backslash.
-  static bool PlainAscii(const unsigned char* p, const unsigned char* end) {
-    std::uint64_t flagged = 0;
-    if constexpr (std::endian::native == std::endian::little) {
-      constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-      constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-      for (; end - p >= 8; p += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, 8);
-        const std::uint64_t backslash = w ^ (kOnes * '\\');
-        flagged |= ((w - kOnes * 0x20) & ~w) | ((backslash - kOnes) & ~backslash) | w;
-      }
-      flagged &= kHigh;
-    }
-    for (; p != end; ++p) flagged |= (*p < 0x20 || *p >= 0x80 || *p == '\\') ? 1 : 0;
-    return flagged == 0;
-  }
-
-  // The next quote from `p`, or `end`. Only for text that passed PlainAscii.
-  static const unsigned char* FindQuote(const unsigned char* p, const unsigned char* end) {
-    if constexpr (std::endian::native == std::endian::little) {
-      constexpr std::uint64_t kOnes = 0x0101010101010101ull;
-      constexpr std::uint64_t kHigh = 0x8080808080808080ull;
-      for (; end - p >= 8; p += 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, 8);
-        const std::uint64_t quote = w ^ (kOnes * '"');
-        const std::uint64_t found = (quote - kOnes) & ~quote & kHigh;
-        if (found != 0) return p + static_cast<unsigned>(std::countr_zero(found)) / 8;
-      }
-    }
-    while (p != end && *p != '"') ++p;
-    return p;
-  }
-
   // A string, number or literal at `p` (not the end), or nullptr when it is none or not one
-  // the fast path takes. Sets `kind`.
-  const unsigned char* FlatScalar(const unsigned char* p, JsonKind& kind) {
+  // the fast path takes. Sets `kind`, and `integer` as JsonMember::integer describes it.
+  const unsigned char* FlatScalar(const unsigned char* p, JsonKind& kind, std::int64_t& integer) {
     const unsigned char* const end = end_;
     switch (*p) {
       case '"': {
         kind = JsonKind::kString;
-        const unsigned char* q = FindQuote(p + 1, end);
-        return q == end ? nullptr : q + 1;
+        const unsigned char* q = SkipPlain(p + 1, end);
+        return q != end && *q == '"' ? q + 1 : nullptr;
       }
       case 't':
         kind = JsonKind::kTrue;
@@ -167,7 +132,7 @@ class Scanner {
         return end - p >= 4 && std::memcmp(p, "null", 4) == 0 ? p + 4 : nullptr;
       default:
         kind = JsonKind::kNumber;
-        if (*p == '-' || (*p >= '0' && *p <= '9')) return ScanNumber(p);
+        if (*p == '-' || (*p >= '0' && *p <= '9')) return ScanNumber(p, integer);
         return nullptr;
     }
   }
@@ -175,14 +140,14 @@ class Scanner {
   bool ScanFlat() {
     const unsigned char* p = begin_;
     const unsigned char* const end = end_;
-    if (p == end || *p != '{' || !PlainAscii(p, end)) return false;
+    if (p == end || *p != '{') return false;
     ++p;
     if (p != end && *p == '}') return p + 1 == end;
     while (true) {
       if (p == end || *p != '"' || members_.size() >= kLinearNameLimit) return false;
       const unsigned char* name = p + 1;
-      const unsigned char* name_end = FindQuote(name, end);
-      if (name_end == end) return false;
+      const unsigned char* name_end = SkipPlain(name, end);
+      if (name_end == end || *name_end != '"') return false;
       const std::size_t name_size = static_cast<std::size_t>(name_end - name);
       const std::string_view name_text(reinterpret_cast<const char*>(name), name_size);
       const std::uint64_t key = Key(name_text, true);
@@ -195,6 +160,7 @@ class Scanner {
       if (p == end) return false;
       const unsigned char* value = p;
       JsonKind kind = JsonKind::kNull;
+      std::int64_t integer = -1;
       if (*p == '[') {  // an array of scalars
         kind = JsonKind::kArray;
         ++p;
@@ -203,7 +169,8 @@ class Scanner {
         } else {
           while (true) {
             JsonKind element = JsonKind::kNull;
-            if (p == end || (p = FlatScalar(p, element)) == nullptr || p == end) return false;
+            std::int64_t ignored = -1;
+            if (p == end || (p = FlatScalar(p, element, ignored)) == nullptr || p == end) return false;
             if (*p == ']') {
               ++p;
               break;
@@ -212,22 +179,22 @@ class Scanner {
             ++p;
           }
         }
-      } else if ((p = FlatScalar(p, kind)) == nullptr) {
+      } else if ((p = FlatScalar(p, kind, integer)) == nullptr) {
         return false;
       }
       const bool is_string = kind == JsonKind::kString;
       const unsigned char* raw_value = is_string ? value + 1 : value;
       const unsigned char* raw_end = is_string ? p - 1 : p;
-      members_.push_back(JsonMember{
-          key,
-          static_cast<std::uint32_t>(name - begin_),
-          static_cast<std::uint32_t>(name_size),
-          static_cast<std::uint32_t>(raw_value - begin_),
-          static_cast<std::uint32_t>(raw_end - raw_value),
-          kind,
-          false,
-          false,
-      });
+      JsonMember& member = members_.Append();
+      member.name_key = key;
+      member.name_at = static_cast<std::uint32_t>(name - begin_);
+      member.name_size = static_cast<std::uint32_t>(name_size);
+      member.value_at = static_cast<std::uint32_t>(raw_value - begin_);
+      member.value_size = static_cast<std::uint32_t>(raw_end - raw_value);
+      member.integer = integer;
+      member.kind = kind;
+      member.name_escaped = false;
+      member.value_escaped = false;
       if (p == end) return false;
       if (*p == ',') {
         ++p;
@@ -348,7 +315,9 @@ class Scanner {
           if (names[i] == name) return Fail(name_quote, "duplicate member name");
         }
       }
-      names_.push_back(name);
+      Name& pushed = names_.Append();  // in place, as members_ below
+      pushed.key = name.key;
+      pushed.text = name.text;
       p = SkipWhitespace(p, end);
       if (p == end || *p != ':') return Fail(p, "expected ':'");
       p = SkipWhitespace(p + 1, end);
@@ -356,13 +325,14 @@ class Scanner {
       const unsigned char* value_at = p;
       JsonKind kind = JsonKind::kNull;
       bool value_escaped = false;
+      std::int64_t integer = -1;
       // Strings and numbers inline; containers, literals and errors through ScanValue.
       if (*p == '"') {
         kind = JsonKind::kString;
         p = ScanString(p, value_escaped);
       } else if ((*p >= '0' && *p <= '9') || *p == '-') {
         kind = JsonKind::kNumber;
-        p = ScanNumber(p);
+        p = ScanNumber(p, integer);
       } else {
         p = ScanValue(p, depth, kind, value_escaped);
       }
@@ -371,16 +341,16 @@ class Scanner {
         const bool is_string = kind == JsonKind::kString;
         const unsigned char* raw_value = is_string ? value_at + 1 : value_at;
         const unsigned char* raw_end = is_string ? p - 1 : p;
-        members_.push_back(JsonMember{
-            name.key,
-            static_cast<std::uint32_t>(name_raw - begin_),
-            static_cast<std::uint32_t>(name_size),
-            static_cast<std::uint32_t>(raw_value - begin_),
-            static_cast<std::uint32_t>(raw_end - raw_value),
-            kind,
-            name_escaped,
-            value_escaped,
-        });
+        JsonMember& member = members_.Append();
+        member.name_key = name.key;
+        member.name_at = static_cast<std::uint32_t>(name_raw - begin_);
+        member.name_size = static_cast<std::uint32_t>(name_size);
+        member.value_at = static_cast<std::uint32_t>(raw_value - begin_);
+        member.value_size = static_cast<std::uint32_t>(raw_end - raw_value);
+        member.integer = integer;
+        member.kind = kind;
+        member.name_escaped = name_escaped;
+        member.value_escaped = value_escaped;
       }
       p = SkipWhitespace(p, end);
       if (p == end) return Fail(p, "unterminated object");
@@ -540,13 +510,24 @@ class Scanner {
   // RFC 8259 s.6: number = [ minus ] int [ frac ] [ exp ]. The usual number, an integer not
   // starting with 0 and followed by a delimiter, inline; anything else out of line.
   __attribute__((always_inline)) const unsigned char* ScanNumber(const unsigned char* start) {
+    std::int64_t integer = -1;
+    return ScanNumber(start, integer);
+  }
+  // ScanNumber, and `integer` as JsonMember::integer describes it.
+  __attribute__((always_inline)) const unsigned char* ScanNumber(const unsigned char* start, std::int64_t& integer) {
     const unsigned char* const end = end_;
     const unsigned char* p = start + (*start == '-' ? 1 : 0);
+    integer = -1;
     if (p != end && *p >= '1' && *p <= '9') {
-      ++p;
+      // The value of up to 18 digits (below 10^18: no overflow), then any further digits.
+      std::int64_t value = *p++ - '0';
+      const unsigned char* const limit = end - p > 17 ? p + 17 : end;
+      while (p != limit && *p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
+      const unsigned char* const value_end = p;
       while (p != end && *p >= '0' && *p <= '9') ++p;
       if ((p == end || (*p != '.' && *p != 'e' && *p != 'E')) &&
           static_cast<std::size_t>(p - start) <= kMaxJsonNumberChars) {
+        if (*start != '-' && p == value_end) integer = value;
         return p;
       }
     }

@@ -48,6 +48,15 @@ JsonKind KindOf(const boost::json::value& value) {
   return JsonKind::kNull;
 }
 
+// What JsonMember::integer must hold for a member with this raw text and value.
+std::int64_t PlainInteger(std::string_view raw, const boost::json::value& value) {
+  if (!value.is_int64() || raw.empty() || raw.size() > 18 || raw[0] == '0') return -1;
+  for (char c : raw) {
+    if (c < '0' || c > '9') return -1;
+  }
+  return value.get_int64();
+}
+
 // Checks both scanner paths against ParseStrictJson on `text`: the same verdict, the same
 // top-level kind, and for an object the same members (names and string values after
 // unescaping, kinds, numbers by value) in the same order. Returns the verdict.
@@ -76,6 +85,7 @@ bool Agrees(std::string_view text) {
       EXPECT_EQ(StringText(m.RawName(text), m.name_escaped, scratch), std::string_view(member.key())) << text;
       EXPECT_EQ(m.name_key, NameKey(member.key())) << text;
       EXPECT_EQ(m.kind, KindOf(member.value())) << text;
+      EXPECT_EQ(m.integer, PlainInteger(m.RawValue(text), member.value())) << text << " member " << member.key();
       if (member.value().is_string()) {
         EXPECT_EQ(StringText(m.RawValue(text), m.value_escaped, scratch), std::string_view(member.value().get_string()))
             << text;
@@ -106,6 +116,9 @@ TEST(JsonScanTest, LocatesTopLevelMembersOfATypicalClaimsSet) {
   EXPECT_EQ(scan.members[2].kind, JsonKind::kArray);
   EXPECT_EQ(scan.members[2].RawValue(text), R"(["stockroom-api","other"])");
   EXPECT_EQ(scan.members[3].RawValue(text), "1750000000");
+  EXPECT_EQ(scan.members[3].integer, 1750000000);
+  EXPECT_EQ(scan.members[0].integer, -1);
+  EXPECT_EQ(scan.members[10].integer, -1);
   EXPECT_EQ(scan.members[6].kind, JsonKind::kObject);
   EXPECT_EQ(scan.members[6].RawValue(text), R"({"a":[1,{"b":null}]})");
   EXPECT_EQ(scan.members[10].RawValue(text), "-1.5e3");
@@ -193,6 +206,9 @@ TEST(JsonScanTest, NumbersFollowTheGrammarAndLimits) {
   ExpectInvalid("{\"n\":0." + std::string(kMaxJsonNumberChars, '1') + "}");
   ExpectInvalid("{\"n\":" + std::string(5000, '9') + "}");
   ExpectValid(R"({"n":1e-400,"m":-1e-400,"k":1.7976931348623157e308})");
+  // Plain integers are read by the scanner up to 18 digits (JsonMember::integer).
+  ExpectValid(R"({"a":999999999999999999,"b":1000000000000000000,"c":-5,"d":0,"e":7,"f":12.0})");
+  ExpectValid(R"({ "a" : 999999999999999999 , "b" : 99999999999999999999999 , "c" : -5 })");
 }
 
 TEST(JsonScanTest, LimitsNestingDepth) {
