@@ -104,6 +104,20 @@ void WriteVerifySeeds(const fs::path& dir) {
   Write(dir / "json-exp-uint64", boost::json::serialize(hs_header) + "\n" +
                                      R"({"iss":"stockroom","sub":"42","aud":"stockroom-api","iat":0,)"
                                      R"("exp":18446744073709551615,"jti":"j","role":"admin"})");
+  // For the scanner of the fast path: its general path (whitespace, nesting), the sorted
+  // duplicate check of objects over 16 members, and negative 12-character NumericDates (a
+  // signed overflow the first long run found in the plain-integer shortcut).
+  Write(dir / "json-nested-spaced", boost::json::serialize(hs_header) + "\n" +
+                                        R"({ "iss" : "stockroom", "sub":"42", "aud":["x","stockroom-api"], )"
+                                        R"("iat":1750000000, "exp":1750003600, "jti":"j", "role":"admin", )"
+                                        R"("act":{"sub":"x","act":{"sub":[1,{"k":null}]}} })");
+  std::string many = R"({"iss":"stockroom","sub":"42","aud":"stockroom-api","iat":1750000000,)"
+                     R"("exp":1750003600,"jti":"j","role":"admin")";
+  for (int i = 0; i < 20; ++i) many += ",\"c" + std::to_string(i) + "\":" + std::to_string(i);
+  Write(dir / "json-many-claims", boost::json::serialize(hs_header) + "\n" + many + "}");
+  Write(dir / "json-negative-dates", boost::json::serialize(hs_header) + "\n" +
+                                         R"({"iss":"stockroom","sub":"42","aud":"stockroom-api","iat":-1,)"
+                                         R"("nbf":-74999603540,"exp":1750003600,"jti":"j","role":"admin"})");
 }
 
 void WriteJwkSeeds(const fs::path& dir) {
@@ -113,6 +127,9 @@ void WriteJwkSeeds(const fs::path& dir) {
   const jose::Key rsa = jose::Key::Generate(Algorithm::kRS256, "seed-rsa").value();
   Write(dir / "rsa-2048-public.json", boost::json::serialize(rsa.ToJwk(/*include_private=*/false)));
   Write(dir / "rsa-2048-private.json", boost::json::serialize(rsa.ToJwk(/*include_private=*/true)));
+  boost::json::object no_crt = rsa.ToJwk(/*include_private=*/true);
+  for (const char* crt : {"p", "q", "dp", "dq", "qi"}) no_crt.erase(crt);  // derived on load
+  Write(dir / "rsa-2048-private-no-crt.json", boost::json::serialize(no_crt));
   const jose::Key es384 = jose::Key::Generate(Algorithm::kES384, "seed-es384").value();
   boost::json::object es384_public = es384.ToJwk(/*include_private=*/false);
   es384_public.erase("alg");  // no alg: the curve decides
