@@ -15,6 +15,7 @@
 #include <openssl/params.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <cerrno>
@@ -29,6 +30,8 @@
 #include <utility>
 #include <vector>
 
+#include "jose/base64url_detail.h"  // src/: the fast path's private parts, timed alone
+#include "jose/json_scan.h"
 #include "stockroom/jose/algorithm.h"
 #include "stockroom/jose/base64url.h"
 #include "stockroom/jose/json.h"
@@ -415,10 +418,46 @@ void PartBase64(benchmark::State& state, const Fixture* f) {
   }
 }
 
+// The fast path's decoding: the three segments into caller buffers, no allocation.
+void PartBase64Into(benchmark::State& state, const Fixture* f) {
+  unsigned char out[2048];
+  for (auto _ : state) {
+    const bool ok = jose::detail::Base64UrlDecodeTo(f->header_segment, out).has_value() &&
+                    jose::detail::Base64UrlDecodeTo(f->payload_segment, out).has_value() &&
+                    jose::detail::Base64UrlDecodeTo(f->signature_segment, out).has_value();
+    benchmark::DoNotOptimize(ok);
+    benchmark::DoNotOptimize(out);
+  }
+}
+
+// The fast path's JSON validation: no tree, top-level members located.
+void PartJsonScan(benchmark::State& state, const std::string* json) {
+  jose::detail::JsonMembers members;
+  for (auto _ : state) {
+    jose::detail::JsonKind kind = jose::detail::JsonKind::kNull;
+    auto ok = jose::detail::ScanStrictJson(*json, jose::Errc::kPayloadJson, kind, members);
+    benchmark::DoNotOptimize(ok);
+    benchmark::DoNotOptimize(members);
+  }
+}
+
 void PartJson(benchmark::State& state, const std::string* json) {
   for (auto _ : state) {
     auto value = jose::ParseStrictJson(*json, jose::Errc::kPayloadJson);
     benchmark::DoNotOptimize(value);
+  }
+}
+
+// A verification followed by claims(): what a caller pays that wants the claims as a
+// boost::json tree (parsed on demand) rather than through StringClaim/NumberClaim.
+void PartVerifyThenClaimsTree(benchmark::State& state, const Fixture* f) {
+  for (auto _ : state) {
+    auto verified = f->verifier->Verify(f->token);
+    if (!verified) {
+      state.SkipWithError("stockroom refused the token");
+      break;
+    }
+    benchmark::DoNotOptimize(verified->claims().size());
   }
 }
 
@@ -479,6 +518,10 @@ void RegisterAll(const std::vector<std::unique_ptr<Fixture>>& fixtures) {
   benchmark::RegisterBenchmark("parts/base64url-decode-3-segments", PartBase64, f);
   benchmark::RegisterBenchmark("parts/header-json", PartJson, &f->header_json);
   benchmark::RegisterBenchmark("parts/payload-json", PartJson, &f->payload_json);
+  benchmark::RegisterBenchmark("parts/HS256/verify-then-claims-tree", PartVerifyThenClaimsTree, f);
+  benchmark::RegisterBenchmark("parts/base64url-decode-into-3-segments", PartBase64Into, f);
+  benchmark::RegisterBenchmark("parts/header-scan", PartJsonScan, &f->header_json);
+  benchmark::RegisterBenchmark("parts/payload-scan", PartJsonScan, &f->payload_json);
 }
 
 }  // namespace
@@ -486,6 +529,19 @@ void RegisterAll(const std::vector<std::unique_ptr<Fixture>>& fixtures) {
 
 int main(int argc, char** argv) {
   using stockroom::jose::Algorithm;
+  // Repetitions of all benchmarks run interleaved in random order unless the command line says
+  // otherwise: on a shared machine the load drifts, and stockroom and its floor must see the
+  // same drift for their ratio to mean anything (bench/README.md).
+  std::vector<char*> args(argv, argv + argc);
+  static char interleave[] = "--benchmark_enable_random_interleaving=true";
+  if (std::none_of(args.begin(), args.end(), [](const char* arg) {
+        return std::string_view(arg).starts_with("--benchmark_enable_random_interleaving");
+      })) {
+    args.push_back(interleave);
+  }
+  argc = static_cast<int>(args.size());
+  args.push_back(nullptr);
+  argv = args.data();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   std::vector<std::unique_ptr<stockroom::bench::Fixture>> fixtures;
