@@ -101,36 +101,30 @@ std::variant<Principal, AuthFailure> AccessTokenService::Authenticate(std::strin
     return Failure(std::string(jose::ErrcName(error.code)), std::string(jose::ErrcMessage(error.code)),
                    error.detail);
   }
-  const boost::json::object& claims = verified->claims();
-  Principal principal;
-  auto text = [&](std::string_view name) -> const boost::json::string* {
-    auto* value = claims.if_contains(name);
-    return value ? value->if_string() : nullptr;
-  };
-  const auto* sub = text("sub");
-  const auto* role_name = text("role");
-  const auto* jti = text("jti");
+  // Claims are read in place from the verified payload: no JSON tree per request.
+  auto text = [&](std::string_view name) { return verified->StringClaim(name); };
+  const auto sub = text("sub");
+  const auto role_name = text("role");
+  const auto jti = text("jti");
   if (!sub || sub->empty() || !role_name || !jti) {
     return Failure("claim-type", "the token's sub, role and jti claims must be strings");
   }
   auto role = RoleFromName(*role_name);
   if (!role) return Failure("role", "the token names an unknown role");
+  Principal principal;
   principal.subject = std::string(*sub);
   principal.role = *role;
   principal.token_id = std::string(*jti);
-  if (const auto* username = text("preferred_username")) principal.username = std::string(*username);
-  // NumericDates are JSON numbers the verifier has range-checked (0 .. year 9999).
+  if (const auto username = text("preferred_username")) principal.username = std::string(*username);
+  // NumericDates are JSON numbers the verifier has range-checked (0 .. year 9999), so exact
+  // in a double and in an int64.
   auto seconds = [&](std::string_view name) -> std::int64_t {
-    const auto* value = claims.if_contains(name);
-    if (value == nullptr) return 0;
-    return value->is_int64()    ? value->as_int64()
-           : value->is_uint64() ? static_cast<std::int64_t>(value->as_uint64())
-           : value->is_double() ? static_cast<std::int64_t>(value->as_double())
-                                : 0;
+    const auto value = verified->NumberClaim(name);
+    return value ? static_cast<std::int64_t>(*value) : 0;
   };
   principal.expires_at = seconds("exp");
   principal.issued_at = seconds("iat");
-  if (const auto* sid = text("sid")) principal.session_id = std::string(*sid);
+  if (const auto sid = text("sid")) principal.session_id = std::string(*sid);
   if (revocations_ != nullptr &&
       revocations_->IsRevoked(principal.token_id, principal.subject, principal.issued_at, principal.session_id)) {
     return Failure("revoked", "the token has been revoked", "jti " + principal.token_id);
