@@ -88,14 +88,15 @@ void CheckLocationText(std::string_view text, std::string_view column, std::size
 }
 
 void CheckLot(std::string_view text, std::string_view column, std::size_t line, std::vector<CsvRowError>& errors) {
-  if (auto problem = inventory::CheckText(text, inventory::MovementLimits::kLotMax, false)) {
+  if (auto problem = inventory::CheckLot(text)) {
     errors.push_back({line, std::string(column), *problem});
   }
 }
 
 }  // namespace
 
-ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string_view receiving_location) {
+ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string_view receiving_location,
+                                              bool with_stock) {
   std::unordered_map<std::string, std::size_t> seen_skus;  // sku -> line
   return ReadCsv<store::ItemImportRow>(
       text, kItemColumns,
@@ -132,7 +133,7 @@ ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string
           CheckLocationText(f[kLocation], "location", line, errors);
         }
         fields.location = f[kLocation];
-        CheckLot(f[kLot], "lot", line, errors);
+        if (with_stock) CheckLot(f[kLot], "lot", line, errors);
         if (f[kLotTracked] == "true" || f[kLotTracked] == "1") fields.lot_tracked = true;
         else if (!f[kLotTracked].empty() && f[kLotTracked] != "false" && f[kLotTracked] != "0")
           err("lot_tracked", "must be true or false");
@@ -143,7 +144,7 @@ ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string
             err("precision", "must be an integer from 0 to 6");
           }
         }
-        if (!f[kQuantity].empty()) {
+        if (with_stock && !f[kQuantity].empty()) {
           if (auto quantity = ReadQuantity(f[kQuantity], "quantity", line, errors); quantity && quantity->units() > 0) {
             if (!inventory::FitsPrecision(*quantity, fields.precision)) {
               err("quantity", "has more fraction digits than the item's precision");
@@ -282,7 +283,7 @@ store::Result<std::string> ExportMovementsCsv(store::Store& store, std::optional
                                               std::optional<std::int64_t> to_ms) {
   std::string out;
   inventory::AppendCsvRecord(out, {"id", "at", "type", "item_id", "sku", "quantity", "from_location", "to_location",
-                                   "lot", "reference", "reason", "reverses", "actor_sub", "actor_name"});
+                                   "lot", "reference", "reason", "reverses", "actor_sub", "actor_name", "difference"});
   store::MovementQuery query;
   query.limit = 1000;
   query.from_ms = from_ms;
@@ -295,8 +296,13 @@ store::Result<std::string> ExportMovementsCsv(store::Store& store, std::optional
       const std::string at = FormatTimestamp(m.at_ms), quantity = m.quantity.ToString();
       const std::string reverses = m.reverses ? std::to_string(*m.reverses) : std::string();
       std::string location = m.from_location.value_or(""), to = m.to_location.value_or("");
+      // A count's quantity is what was counted; the difference is how much that changed the balance.
+      const std::string difference = m.type == inventory::MovementType::kCount && !m.lines.empty()
+                                         ? inventory::FormatSignedUnits(m.lines.front().delta_units, m.quantity.scale())
+                                         : std::string();
       inventory::AppendCsvRecord(out, {id, at, inventory::MovementTypeName(m.type), item_id, m.sku, quantity, location,
-                                       to, m.lot, m.reference, m.reason, reverses, m.actor.sub, m.actor.name});
+                                       to, m.lot, m.reference, m.reason, reverses, m.actor.sub, m.actor.name,
+                                       difference});
     }
     if (!page->next_after_id) break;
     query.after_id = *page->next_after_id;
@@ -305,6 +311,22 @@ store::Result<std::string> ExportMovementsCsv(store::Store& store, std::optional
 }
 
 std::optional<std::int64_t> ParseTimeParameter(std::string_view text) { return ParseTimestamp(text); }
+
+std::vector<CsvRowError> ImportRowErrors(const store::Error& error, const std::vector<std::size_t>& lines) {
+  std::vector<CsvRowError> errors;
+  auto add = [&](const store::Error& row_error) {
+    if (!row_error.row || *row_error.row >= lines.size()) return;
+    CsvRowError& added = errors.emplace_back(CsvRowError{lines[*row_error.row], row_error.field, row_error.detail});
+    if (row_error.code == store::Errc::kDuplicateSku) {
+      added.column = "sku";
+      added.message = "an item with this sku exists (or existed)";
+    }
+    if (row_error.code == store::Errc::kInsufficientStock) added.column = "quantity";
+  };
+  add(error);
+  for (const store::Error& other : error.other_rows) add(other);
+  return errors;
+}
 
 std::string DescribeCsvError(const CsvRowError& error) {
   if (error.column.empty()) return fmt::format("line {}: {}", error.line, error.message);

@@ -155,7 +155,7 @@ void ParseNewItem(const boost::json::object& body, std::string_view receiving_lo
       quantity = ReadDecimal("quantity", member.value(), errors);
     } else if (member.key() == "lot") {
       if (auto text = ReadString("lot", member.value(), errors)) {
-        if (auto problem = inventory::CheckText(*text, inventory::MovementLimits::kLotMax, false)) {
+        if (auto problem = inventory::CheckLot(*text)) {
           errors.push_back({"lot", *problem});
         } else {
           lot = std::move(*text);

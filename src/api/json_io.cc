@@ -114,7 +114,8 @@ http::Response StoreProblem(const store::Error& error, std::string_view what) {
                                extensions);
     }
     case store::Errc::kConflict:
-      return http::MakeProblem(409, "conflict", error.detail);
+      if (error.field.empty()) return http::MakeProblem(409, "conflict", error.detail);
+      return http::MakeProblem(409, "conflict", error.detail, {{error.field, error.detail}});
     case store::Errc::kVersionMismatch:
       return http::MakeProblem(412, "stale-version",
                                fmt::format("the {} changed since the If-Match version; fetch it again", what));

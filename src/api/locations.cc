@@ -1,4 +1,6 @@
 // /api/v1/locations handlers: the location tree (docs/api.md "Locations").
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/pchars.hpp>
 #include <fmt/format.h>
 
 #include "json_io.h"
@@ -90,7 +92,7 @@ Response CreateLocation(const Services& services, Context& context) {
   auto created = services.store.CreateLocation(location, ActorOf(context));
   if (!created) return StoreProblem(created.error(), "location");
   Response response = LocationResponse(201, *created);
-  response.SetHeader("location", "/api/v1/locations/" + created->code);
+  response.SetHeader("location", "/api/v1/locations/" + boost::urls::encode(created->code, boost::urls::pchars));
   return response;
 }
 
@@ -154,6 +156,17 @@ Response PatchLocation(const Services& services, Context& context) {
 }
 
 Response DeleteLocation(const Services& services, Context& context) {
+  // Opening stock without a location goes to the receiving location, and a deleted
+  // location's code stays reserved: deleting it would break every such receipt.
+  const std::string_view receiving = services.receiving_location;
+  if (context.params.Get("code") == receiving.substr(receiving.rfind('/') + 1)) {
+    return http::MakeProblem(409, "receiving-location",
+                             fmt::format("{} is the receiving location, where opening stock without a location goes: "
+                                         "it cannot be deleted (start the server with --receiving-location to use "
+                                         "another one first)",
+                                         receiving),
+                             {{"code", "is the receiving location"}});
+  }
   auto deleted = services.store.DeleteLocation(context.params.Get("code"), ActorOf(context));
   if (!deleted) return StoreProblem(deleted.error(), "location");
   Response response;
@@ -166,13 +179,13 @@ Response DeleteLocation(const Services& services, Context& context) {
 void AddLocationRoutes(http::Router& router, const Services& services) {
   router.Add(Method::kGet, "/api/v1/locations", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
              Bind(services, ListLocations));
-  router.Add(Method::kPost, "/api/v1/locations", Access::Requires(Permission::kCreateItems), Pool::kDatabase,
+  router.Add(Method::kPost, "/api/v1/locations", Access::Requires(Permission::kCreateLocations), Pool::kDatabase,
              Bind(services, CreateLocation));
   router.Add(Method::kGet, "/api/v1/locations/{code}", Access::Requires(Permission::kViewInventory), Pool::kDatabase,
              Bind(services, GetLocation));
-  router.Add(Method::kPatch, "/api/v1/locations/{code}", Access::Requires(Permission::kUpdateItems), Pool::kDatabase,
+  router.Add(Method::kPatch, "/api/v1/locations/{code}", Access::Requires(Permission::kUpdateLocations), Pool::kDatabase,
              Bind(services, PatchLocation));
-  router.Add(Method::kDelete, "/api/v1/locations/{code}", Access::Requires(Permission::kDeleteItems), Pool::kDatabase,
+  router.Add(Method::kDelete, "/api/v1/locations/{code}", Access::Requires(Permission::kDeleteLocations), Pool::kDatabase,
              Bind(services, DeleteLocation));
 }
 

@@ -115,7 +115,10 @@ void ParseMovementRequest(const boost::json::object& body, inventory::MovementRe
     } else if (name == "location") {
       if (auto text = ReadLocation(value, name, errors)) request.location = *text;
     } else if (name == "lot") {
-      if (auto text = ReadText(value, name, inventory::MovementLimits::kLotMax, false, errors)) request.lot = *text;
+      if (auto text = ReadText(value, name, inventory::MovementLimits::kLotMax, false, errors)) {
+        if (auto problem = inventory::CheckLot(*text)) errors.push_back({"lot", *problem});
+        else request.lot = *text;
+      }
     } else if (name == "reference") {
       if (auto text = ReadText(value, name, inventory::MovementLimits::kReferenceMax, false, errors)) {
         request.reference = *text;

@@ -60,7 +60,8 @@ Response ListMovements(const Services& services, Context& context, std::optional
       if (auto type = inventory::MovementTypeFromName(value)) query.type = *type;
       else errors.push_back({"type", "must be one of receive, issue, transfer, count, reverse"});
     } else if (key == "actor") {
-      query.actor_sub = value;
+      if (ParsePositiveId(value)) query.actor_sub = value;
+      else errors.push_back({"actor", "must be a user id (the sub of the user's tokens, as in the movements' actor)"});
     } else if (key == "from" || key == "to") {
       auto at = ParseTimestamp(value);
       if (!at) errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
@@ -70,6 +71,7 @@ Response ListMovements(const Services& services, Context& context, std::optional
     }
   });
   if (!well_formed) errors.push_back({"query", "is not a valid query string"});
+  if (query.from_ms && query.to_ms && *query.from_ms >= *query.to_ms) errors.push_back({"to", "must be after from"});
   if (!errors.empty()) return ValidationProblem(std::move(errors));
   if (item_id) {
     auto item = services.store.GetItem(*item_id);

@@ -2,7 +2,11 @@
 // period. JSON, or CSV when the client sends Accept: text/csv.
 #include <fmt/format.h>
 
+#include <boost/algorithm/string/predicate.hpp>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 
 #include "json_io.h"
@@ -22,9 +26,43 @@ using inventory::Decimal;
 
 constexpr std::size_t kMaxReportRows = 100'000;
 
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// The weight (RFC 9110 12.4.2) the Accept header gives `type` when it names it exactly;
+// -1 when it does not name it.
+double AcceptWeight(std::string_view accept, std::string_view type) {
+  double weight = -1;
+  while (!accept.empty()) {
+    const std::size_t comma = accept.find(',');
+    std::string_view range = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
+    const std::size_t semicolon = range.find(';');
+    if (!boost::algorithm::iequals(Trim(range.substr(0, semicolon)), type)) continue;
+    double q = 1;
+    for (std::string_view params = semicolon == std::string_view::npos ? "" : range.substr(semicolon + 1);
+         !params.empty();) {
+      const std::size_t next = params.find(';');
+      const std::string_view param = Trim(params.substr(0, next));
+      params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
+      if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        q = std::strtod(std::string(param.substr(2)).c_str(), nullptr);
+      }
+    }
+    weight = std::max(weight, q);
+  }
+  return weight;
+}
+
+// CSV when the Accept header names text/csv with a weight above 0 and not below that of
+// application/json; JSON otherwise (wildcards included).
 bool WantsCsv(const http::Request& request) {
-  std::string_view accept = request.Header("accept").value_or("");
-  return accept.find("text/csv") != std::string_view::npos;
+  const std::string_view accept = request.Header("accept").value_or("");
+  const double csv = AcceptWeight(accept, "text/csv");
+  return csv > 0 && csv >= AcceptWeight(accept, "application/json");
 }
 
 Response Csv(std::string body) {

@@ -48,21 +48,18 @@ Response CsvProblem(const ParsedCsv<Row>& parsed) {
   return http::MakeProblem(422, "invalid-csv", detail, {}, extensions);
 }
 
-// An error of the store while importing, pointing at the file's line.
+// An error of the store while importing: the rows at fault, each with its line of the file.
 Response ImportStoreProblem(const store::Error& error, const std::vector<std::size_t>& lines) {
-  if (!error.row || *error.row >= lines.size()) return StoreProblem(error, "import");
-  const std::size_t line = lines[*error.row];
-  std::string column = error.field;
-  std::string message = error.detail;
-  if (error.code == store::Errc::kDuplicateSku) column = "sku", message = "an item with this sku exists (or existed)";
-  if (error.code == store::Errc::kInsufficientStock) column = "quantity";
-  if (error.code == store::Errc::kUnavailable) return StoreProblem(error, "import");
-  boost::json::object extensions{
-      {"errors", boost::json::array{{{"line", line}, {"field", column}, {"detail", message}}}}};
+  const std::vector<CsvRowError> rows = ImportRowErrors(error, lines);
+  if (rows.empty() || error.code == store::Errc::kUnavailable) return StoreProblem(error, "import");
+  boost::json::array errors;
+  for (const CsvRowError& row : rows) {
+    errors.push_back({{"line", row.line}, {"field", row.column}, {"detail", row.message}});
+  }
+  const std::string more = rows.size() == 1 ? "" : fmt::format(" (and {} more rows)", rows.size() - 1);
   return http::MakeProblem(error.code == store::Errc::kInvalid ? 422 : 409, "import-rejected",
-                           fmt::format("line {}: {}{}; nothing was imported", line, column.empty() ? "" : column + ": ",
-                                       message),
-                           {}, extensions);
+                           fmt::format("{}{}; nothing was imported", DescribeCsvError(rows.front()), more), {},
+                           boost::json::object{{"errors", std::move(errors)}});
 }
 
 Response ImportSummaryResponse(const store::ImportSummary& summary, bool dry_run, std::size_t rows) {
@@ -76,15 +73,16 @@ Response ImportSummaryResponse(const store::ImportSummary& summary, bool dry_run
 Response ImportItems(const Services& services, Context& context) {
   if (auto problem = RequireCsv(context.request)) return std::move(*problem);
   bool dry_run = false;
+  bool with_stock = true;
   std::vector<http::FieldError> errors;
   VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
-    if (key == "dry_run") {
-      if (auto flag = ParseBool(value)) dry_run = *flag;
-      else errors.push_back({"dry_run", "must be true or false"});
+    if (key == "dry_run" || key == "stock") {
+      if (auto flag = ParseBool(value)) (key == "dry_run" ? dry_run : with_stock) = *flag;
+      else errors.push_back({key, "must be true or false"});
     }
   });
   if (!errors.empty()) return ValidationProblem(std::move(errors));
-  auto parsed = ParseItemsCsv(context.request.body, services.receiving_location);
+  auto parsed = ParseItemsCsv(context.request.body, services.receiving_location, with_stock);
   if (!parsed.errors.empty()) return CsvProblem(parsed);
   auto summary = services.store.ImportItems(parsed.rows, ActorOf(context), {dry_run, {}});
   if (!summary) return ImportStoreProblem(summary.error(), parsed.lines);

@@ -11,9 +11,12 @@ bool RoleAllows(Role role, Permission permission) {
         case Permission::kViewInventory:
         case Permission::kUpdateItems:
         case Permission::kRecordMovements:
+        case Permission::kUpdateLocations:
           return true;
         case Permission::kCreateItems:
         case Permission::kDeleteItems:
+        case Permission::kCreateLocations:
+        case Permission::kDeleteLocations:
         case Permission::kManageUsers:
         case Permission::kManageKeys:
         case Permission::kManageSettings:
@@ -45,6 +48,9 @@ std::string_view PermissionName(Permission permission) {
     case Permission::kRecordMovements: return "record_movements";
     case Permission::kCreateItems: return "create_items";
     case Permission::kDeleteItems: return "delete_items";
+    case Permission::kUpdateLocations: return "update_locations";
+    case Permission::kCreateLocations: return "create_locations";
+    case Permission::kDeleteLocations: return "delete_locations";
     case Permission::kManageUsers: return "manage_users";
     case Permission::kManageKeys: return "manage_keys";
     case Permission::kManageSettings: return "manage_settings";

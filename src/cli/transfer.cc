@@ -20,6 +20,7 @@ constexpr std::size_t kMaxFileBytes = 1ULL << 30;  // 1 GiB
 struct ImportOptions {
   std::string file;
   bool dry_run = false;
+  bool without_stock = false;  // items: ignore the quantity and lot columns
   std::string mode = "receive";
   std::string receiving_location = "RECEIVING";
 };
@@ -68,11 +69,10 @@ int Finish(const store::Result<store::ImportSummary>& summary, const std::vector
            const std::string& file, bool dry_run, std::size_t rows) {
   if (!summary) {
     const auto& error = summary.error();
-    if (error.row && *error.row < lines.size()) {
-      std::cerr << fmt::format("{}: line {}: {}{}\nnothing was imported\n", file, lines[*error.row],
-                               error.field.empty() ? "" : error.field + ": ",
-                               error.code == store::Errc::kDuplicateSku ? "an item with this sku exists (or existed)"
-                                                                        : error.detail);
+    const std::vector<api::CsvRowError> rows = api::ImportRowErrors(error, lines);
+    if (!rows.empty() && error.code != store::Errc::kUnavailable) {
+      for (const auto& row : rows) std::cerr << file << ": " << api::DescribeCsvError(row) << "\n";
+      std::cerr << "nothing was imported\n";
     } else {
       std::cerr << "stockroom import: " << error.detail << "\n";
     }
@@ -89,7 +89,7 @@ const inventory::Actor kCliActor{"", "cli", ""};
 int ImportItems(const CommonOptions& common, const ImportOptions& options) {
   try {
     const std::string text = ReadFile(options.file);
-    auto parsed = api::ParseItemsCsv(text, options.receiving_location);
+    auto parsed = api::ParseItemsCsv(text, options.receiving_location, !options.without_stock);
     if (ReportCsvErrors(parsed, options.file)) return 1;
     auto store = OpenStore(ExistingDataDir(common.data_dir), store::Durability::kFull, 1);
     auto progress = ProgressBar(parsed.rows.size());
@@ -202,6 +202,9 @@ void AddTransferCommands(CLI::App& app, const CommonOptions& common) {
                         "Where stock without a location goes")
         ->capture_default_str();
   }
+  items->add_flag("--without-stock", import_options->without_stock,
+                  "Ignore the quantity and lot columns: create the items only (then import their stock from a "
+                  "stock file)");
   stock->add_option("--mode", import_options->mode, "receive: add to balances; count: set them")
       ->check(CLI::IsMember({"receive", "count"}))
       ->capture_default_str();
@@ -211,7 +214,8 @@ void AddTransferCommands(CLI::App& app, const CommonOptions& common) {
   CLI::App* export_command = app.add_subcommand("export", "Export CSV that imports back to the same state");
   export_command->require_subcommand(1);
   export_command->fallthrough();
-  CLI::App* export_items = export_command->add_subcommand("items", "Items, with their total quantity");
+  CLI::App* export_items = export_command->add_subcommand(
+      "items", "Items, each with its stock when that is one balance at its home location (all balances: export stock)");
   CLI::App* export_stock = export_command->add_subcommand("stock", "Balances by item, location and lot");
   CLI::App* export_movements = export_command->add_subcommand("movements", "The movement ledger");
   for (CLI::App* command : {export_items, export_stock, export_movements}) {

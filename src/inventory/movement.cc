@@ -37,6 +37,15 @@ bool FitsPrecision(const Decimal& quantity, int precision) {
   return quantity.units() % step == 0;
 }
 
+std::optional<std::string> CheckLot(std::string_view lot) {
+  if (auto problem = CheckText(lot, MovementLimits::kLotMax, false)) return problem;
+  constexpr std::string_view kSpace = " \t";
+  if (!lot.empty() && (kSpace.find(lot.front()) != kSpace.npos || kSpace.find(lot.back()) != kSpace.npos)) {
+    return "must not begin or end with whitespace";
+  }
+  return std::nullopt;
+}
+
 std::optional<MovementProblem> CheckMovement(const MovementRequest& request, const ItemFields& item) {
   if (request.type == MovementType::kReverse) return std::nullopt;  // the original was checked
   if (request.type != MovementType::kCount && request.quantity.units() == 0) {

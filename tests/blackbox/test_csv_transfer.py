@@ -432,14 +432,18 @@ def test_real_items_import_in_one_step(server, binary):
     verify_stock(binary, server)
 
 
-def test_real_items_then_real_balances_as_receipts(server, binary):
+@pytest.mark.parametrize("how", ["quantity column removed", "stock=false"])
+def test_real_items_then_real_balances_as_receipts(server, binary, how):
     admin = server.login()
-    text = data_file("items-real.csv").decode("utf-8")
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    q = records[0].index("quantity")
-    without_quantity = write_csv([h for h in records[0] if h != "quantity"],
-                                 [row[:q] + row[q + 1:] for row in records[1:]])
-    r = import_items(server, admin, without_quantity)
+    if how == "stock=false":
+        # The file as it is; its quantity and lot columns are ignored.
+        r = import_items(server, admin, data_file("items-real.csv"), stock="false")
+    else:
+        text = data_file("items-real.csv").decode("utf-8")
+        records = list(csv.reader(io.StringIO(text, newline="")))
+        q = records[0].index("quantity")
+        r = import_items(server, admin, write_csv([h for h in records[0] if h != "quantity"],
+                                                  [row[:q] + row[q + 1:] for row in records[1:]]))
     assert r.status_code == 201, r.text
     assert (r.json()["items_created"], r.json()["movements"]) == (938, 0)
     assert all(i["quantity"] == "0" for i in list_items(server, admin))
@@ -465,6 +469,78 @@ def test_real_items_then_real_balances_as_receipts(server, binary):
     receipts = all_movements(server, admin, type="receive")
     assert len(receipts) == 1216
     verify_stock(binary, server)
+
+
+def test_the_cli_imports_real_items_without_stock_then_their_balances(binary, tmp_path):
+    s = Server(binary, tmp_path / "data").start()
+    s.stop()
+    items, balances = SHARED / "data" / "items-real.csv", SHARED / "data" / "items-real-balances.csv"
+    r = run_cli(binary, "import", "items", items, "--without-stock", "--data-dir", s.data_dir)
+    assert r.returncode == 0, r.stderr
+    assert "938 rows: 938 items created, 0 movements" in r.stdout, r.stdout
+    r = run_cli(binary, "import", "stock", balances, "--data-dir", s.data_dir)
+    assert r.returncode == 0, r.stderr
+    assert "1216 rows: 0 items created, 1216 movements" in r.stdout
+    r = run_cli(binary, "audit", "verify-stock", "--data-dir", s.data_dir)
+    assert r.returncode == 0, r.stdout + r.stderr
+    expected = defaultdict(Decimal)
+    for row in rows_of(balances.read_bytes()):
+        expected[row["sku"]] += Decimal(row["quantity"])
+    s.start()
+    try:
+        got = {i["sku"]: Decimal(i["quantity"]) for i in list_items(s, s.login())}
+        assert len(got) == 938
+        assert got == {sku: expected.get(sku, Decimal(0)) for sku in got}
+    finally:
+        s.stop()
+
+
+def test_every_row_the_store_refuses_is_named_and_nothing_is_imported(server, binary):
+    admin = server.login()
+    r = import_items(server, admin, b"sku,name,quantity,location\nA-1,x,1,WH1\nB-1,y,1,WH1\n")
+    assert r.status_code == 201, r.text
+    before = snapshot(server, admin)
+    # Rows that only the stored data can refuse: taken skus, a path that contradicts the tree.
+    body = (b"sku,name,quantity,location\nOK-1,x,1,WH1\nA-1,taken,1,WH1\nOK-2,y,1,Factory/WH1\n"
+            b"OK-3,z,1,NEW-BIN\nB-1,taken,1,\n")
+    r = import_items(server, admin, body)
+    assert r.status_code == 409, r.text
+    assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(3, "sku"), (4, "location"), (6, "sku")]
+    assert r.json()["detail"].startswith("line 3: sku: ") and "(and 2 more rows)" in r.json()["detail"]
+    r = import_stock(server, admin, b"sku,location,lot,quantity\nA-1,WH1,,1\nNOPE-1,WH1,,1\nB-1,WH1,,1\nNOPE-2,,,2\n")
+    assert r.status_code == 422, r.text
+    assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(3, "sku"), (5, "sku")]
+    # Many bad rows: the first 20 are named.
+    many = "sku,location,lot,quantity\n" + "".join(f"NOPE-{i},WH1,,1\n" for i in range(30))
+    r = import_stock(server, admin, many.encode())
+    assert r.status_code == 422 and [e["line"] for e in r.json()["errors"]] == list(range(2, 22)), r.text
+    assert snapshot(server, admin) == before
+    assert {location["code"] for location in all_locations(server, admin)} == {"WH1"}
+    # The command line names the same lines.
+    server.stop()
+    bad = server.data_dir.parent / "bad.csv"
+    bad.write_bytes(body)
+    r = run_cli(binary, "import", "items", bad, "--data-dir", server.data_dir)
+    assert r.returncode == 1
+    assert [line.split(": ")[1] for line in r.stderr.splitlines()[:3]] == ["line 3", "line 4", "line 6"], r.stderr
+    assert "nothing was imported" in r.stderr
+
+
+def test_a_stocktake_that_counts_one_balance_twice_imports_nothing(server):
+    admin = server.login()
+    assert import_items(server, admin, b"sku,name,quantity,location\nA-1,x,10,WH1\nB-1,y,3,WH1\n").status_code == 201
+    before = snapshot(server, admin)
+    r = import_stock(server, admin, b"sku,location,lot,quantity\nA-1,WH1,,5\nB-1,WH1,,2\nA-1,WH1,,7\n", mode="count")
+    assert r.status_code == 422, r.text
+    assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(4, "location")]
+    assert "count each balance once" in r.json()["errors"][0]["detail"]
+    assert snapshot(server, admin) == before
+    # Other lots, or receipts, may repeat.
+    r = import_stock(server, admin, b"sku,location,lot,quantity\nA-1,WH1,,5\nA-1,WH1,L2,7\n", mode="count")
+    assert r.status_code == 201, r.text
+    r = import_stock(server, admin, b"sku,location,lot,quantity\nB-1,WH1,,1\nB-1,WH1,,1\n")
+    assert r.status_code == 201, r.text
+    assert snapshot(server, admin)["B-1"][1] == {("WH1", ""): Decimal(5)}
 
 
 def test_stock_import_problems_name_their_lines_and_import_nothing(server):
@@ -519,6 +595,14 @@ def test_count_mode_sets_balances(server, binary):
     r = import_stock(server, admin, write_csv(["sku", "location", "lot", "quantity"], counts[:2]))
     assert r.status_code == 201, r.text
     assert snapshot(server, admin)[a["sku"]][1] == {(a["location"], ""): Decimal(14)}
+    # The movements export carries each count's difference (and nothing there for other types).
+    exported = rows_of(server.get(f"{API}/export/movements.csv", admin).content)
+    by_id = {m["id"]: m for m in all_movements(server, admin)}
+    assert len(exported) == len(by_id)
+    for row in exported:
+        m = by_id[int(row["id"])]
+        assert row["difference"] == (m["difference"] if m["type"] == "count" else ""), row
+    assert sum(row["type"] == "count" for row in exported) == 8
     verify_stock(binary, server)
 
 
@@ -575,6 +659,18 @@ def test_low_stock_report_in_json_and_csv(stocked):
     rows = csv_rows(s.get(f"{API}/reports/low-stock", admin, headers={"Accept": "text/csv"}))
     assert list(rows[0]) == ["item_id", "sku", "name", "unit", "quantity", "reorder_point", "shortfall"]
     assert rows == [{k: str(v) for k, v in i.items()} for i in items]
+
+
+@pytest.mark.parametrize("accept,csv_wanted", [
+    ("text/csv", True), ("TEXT/CSV; charset=utf-8", True), ("application/json, text/csv", True),
+    ("text/csv;q=0.5, application/json", False), ("application/json;q=0.4, text/csv;q=0.5", True),
+    ("text/csv;q=0", False), ("*/*", False), ("text/*", False), ("application/json", False),
+])
+def test_reports_follow_the_accept_headers_weights(stocked, accept, csv_wanted):
+    s, admin = stocked["server"], stocked["admin"]
+    r = s.get(f"{API}/reports/low-stock", admin, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].startswith("text/csv" if csv_wanted else "application/json"), accept
 
 
 def test_stock_by_location_report_in_json_and_csv(stocked):

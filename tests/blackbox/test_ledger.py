@@ -365,6 +365,7 @@ def test_reversals_restore_balances_once(shared_server, admin, staff):
         # Reversing twice is a conflict and changes nothing.
         r = move(shared_server, staff, type="reverse", reverses=original["id"])
         assert r.status_code == 409, r.text
+        assert problem_fields(r) == ["reverses"]
         # A reversal cannot itself be reversed.
         r = move(shared_server, staff, type="reverse", reverses=reversal["id"])
         assert r.status_code == 422, r.text
@@ -388,7 +389,17 @@ def test_reversing_a_receipt_already_issued_is_409(shared_server, admin):
 def test_reversing_a_count_restores_the_counted_balance(shared_server, admin):
     it = create_item(shared_server, admin, quantity="10", location="REV-C")
     count = moved(shared_server, admin, type="count", item_id=it["id"], quantity="6", location="REV-C")
-    moved(shared_server, admin, type="reverse", reverses=count["id"])
+    undo = moved(shared_server, admin, type="reverse", reverses=count["id"])
+    assert balances(shared_server, admin, it["id"]) == {("REV-C", ""): Decimal(10)}
+    # The reversal records what it changed: 4 back into REV-C (not the 6 that were counted).
+    assert (Decimal(undo["quantity"]), undo["from_location"], undo["to_location"]) == (4, None, "REV-C")
+    assert lines(undo) == [("REV-C", "", Decimal(4), Decimal(10))]
+
+    # A count that found more: its reversal takes the surplus out again.
+    count = moved(shared_server, admin, type="count", item_id=it["id"], quantity="12.5", location="REV-C")
+    undo = moved(shared_server, admin, type="reverse", reverses=count["id"])
+    assert (Decimal(undo["quantity"]), undo["from_location"], undo["to_location"]) == (Decimal("2.5"), "REV-C", None)
+    assert lines(undo) == [("REV-C", "", Decimal("-2.5"), Decimal(10))]
     assert balances(shared_server, admin, it["id"]) == {("REV-C", ""): Decimal(10)}
 
 
@@ -457,6 +468,48 @@ def test_items_without_lot_tracking_may_still_name_lots(shared_server, admin):
     it = create_item(shared_server, admin, quantity="3", location="LOT-BIN")
     moved(shared_server, admin, type="receive", item_id=it["id"], quantity="2", to_location="LOT-BIN", lot="BATCH-1")
     assert balances(shared_server, admin, it["id"]) == {("LOT-BIN", ""): Decimal(3), ("LOT-BIN", "BATCH-1"): Decimal(2)}
+
+
+@pytest.mark.parametrize("lot", [" L-7", "L-7 ", "\tL-7", "L\n7"])
+def test_lots_with_outer_whitespace_or_line_breaks_are_422(shared_server, admin, lot):
+    """"L-7 " next to "L-7" would be a second balance nobody can tell apart on a label."""
+    it = create_item(shared_server, admin, quantity="3", location="LOT-WS", lot="L-7")
+    for body in ({"type": "receive", "quantity": "1", "to_location": "LOT-WS"},
+                 {"type": "count", "quantity": "1", "location": "LOT-WS"}):
+        r = move(shared_server, admin, item_id=it["id"], lot=lot, **body)
+        assert r.status_code == 422 and problem_fields(r) == ["lot"], r.text
+    r = shared_server.post(f"{API}/items", admin, json={"sku": new_sku("LOTWS"), "name": "x", "quantity": "1",
+                                                        "location": "LOT-WS", "lot": lot})
+    assert r.status_code == 422 and problem_fields(r) == ["lot"], r.text
+    assert balances(shared_server, admin, it["id"]) == {("LOT-WS", "L-7"): Decimal(3)}
+
+
+def test_rule_changes_that_stock_would_break_are_409_naming_the_field(shared_server, admin, staff):
+    it = create_item(shared_server, admin, quantity="2.5", location="RULE-BIN")
+    r = shared_server.patch(f"{API}/items/{it['id']}", staff, json={"precision": 0})
+    assert r.status_code == 409 and problem_fields(r) == ["precision"], r.text
+    r = shared_server.patch(f"{API}/items/{it['id']}", staff, json={"lot_tracked": True})
+    assert r.status_code == 409 and problem_fields(r) == ["lot_tracked"], r.text
+    assert "1 of this item's balances has no lot" in r.json()["detail"]
+    got = item(shared_server, admin, it["id"])
+    assert (got["precision"], got["lot_tracked"], got["version"]) == (it["precision"], False, it["version"])
+    # Once the stock fits, the change goes through.
+    moved(shared_server, staff, type="count", item_id=it["id"], quantity="2", location="RULE-BIN")
+    r = shared_server.patch(f"{API}/items/{it['id']}", staff, json={"precision": 0})
+    assert r.status_code == 200 and r.json()["precision"] == 0, r.text
+
+
+def test_the_history_of_a_deleted_location_stays_filterable_by_its_code(shared_server, admin):
+    it = create_item(shared_server, admin, quantity="4", location="HIST-SITE/HIST-BIN")
+    issue = moved(shared_server, admin, type="issue", item_id=it["id"], quantity="4", from_location="HIST-BIN")
+    assert shared_server.delete(f"{API}/locations/HIST-BIN", admin).status_code == 204
+    history = all_movements(shared_server, admin, location="HIST-BIN")
+    of_item = all_movements(shared_server, admin, f"{API}/items/{it['id']}/movements")
+    assert len(of_item) == 2 and of_item[-1]["id"] == issue["id"]
+    assert [m["id"] for m in history] == [m["id"] for m in of_item]
+    # A path must still match the live tree.
+    r = shared_server.get(f"{API}/movements", admin, params={"location": "HIST-SITE/HIST-BIN"})
+    assert r.status_code == 422 and problem_fields(r) == ["location"], r.text
 
 
 def test_quantities_must_fit_the_items_precision(shared_server, admin, staff):
@@ -763,7 +816,9 @@ def test_a_listed_movement_reads_back_identically(shared_server, admin, history)
 @pytest.mark.parametrize("params,field", [
     ({"limit": "0"}, "limit"), ({"limit": "1001"}, "limit"), ({"type": "steal"}, "type"),
     ({"from": "yesterday"}, "from"), ({"to": "2026-13-45"}, "to"), ({"cursor": "garbage!"}, "cursor"),
-    ({"item_id": "x"}, "item_id"), ({"location": "a//b"}, "location"),
+    ({"item_id": "x"}, "item_id"), ({"location": "a//b"}, "location"), ({"actor": "erika"}, "actor"),
+    ({"actor": "-1"}, "actor"), ({"from": "2026-12-05", "to": "2026-12-04"}, "to"),
+    ({"from": "2026-12-04", "to": "2026-12-04"}, "to"),
 ])
 def test_bad_list_parameters_are_422(shared_server, admin, params, field):
     r = shared_server.get(f"{API}/movements", admin, params=params)

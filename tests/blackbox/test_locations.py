@@ -314,10 +314,11 @@ def test_delete_refuses_while_the_location_holds_stock_or_has_children(shared_se
     r = new_item(shared_server, admin, "DEL-LOC-1", quantity="2.5", location="DL-SITE/DL-BIN")
     item_id = r.json()["id"]
     r = shared_server.delete(url("DL-BIN"), admin)
-    assert r.status_code == 409, r.text
-    assert r.headers["Content-Type"] == "application/problem+json"
+    assert r.status_code == 409 and fields(r) == ["code"], r.text
+    assert "holds stock (1 balance)" in r.json()["detail"]
     r = shared_server.delete(url("DL-SITE"), admin)
-    assert r.status_code == 409, r.text
+    assert r.status_code == 409 and fields(r) == ["code"], r.text
+    assert "has 1 child location:" in r.json()["detail"]
     assert shared_server.delete(url("DL-BIN"), staff).status_code == 403
     assert get(shared_server, admin, "DL-BIN")["path"] == "DL-SITE/DL-BIN"
 
@@ -374,13 +375,37 @@ def test_a_deleted_code_is_refused_naming_the_requests_field(shared_server, admi
 
 def test_staff_cannot_create_or_delete_locations(shared_server, admin, staff):
     create(shared_server, admin, "STAFF-VIEW")
-    assert shared_server.post(f"{API}/locations", staff, json={"code": "STAFF-NEW"}).status_code == 403
+    r = shared_server.post(f"{API}/locations", staff, json={"code": "STAFF-NEW"})
+    assert r.status_code == 403 and "'create_locations'" in r.json()["detail"], r.text
     assert shared_server.get(url("STAFF-NEW"), admin).status_code == 404
-    assert shared_server.delete(url("STAFF-VIEW"), staff).status_code == 403
+    r = shared_server.delete(url("STAFF-VIEW"), staff)
+    assert r.status_code == 403 and "'delete_locations'" in r.json()["detail"], r.text
     assert shared_server.get(url("STAFF-VIEW"), staff).status_code == 200
     assert shared_server.get(f"{API}/locations", staff).status_code == 200
     assert shared_server.get(f"{API}/locations").status_code == 401
     assert shared_server.post(f"{API}/locations", json={"code": "ANON"}).status_code == 401
+
+
+def test_the_receiving_location_cannot_be_deleted(shared_server, admin):
+    """Opening stock without a location goes to RECEIVING, and a deleted code stays reserved:
+    deleting it would make every such receipt fail."""
+    r = new_item(shared_server, admin, "RECV-DEL-1", quantity="1")
+    assert r.status_code == 201, r.text
+    assert shared_server.delete(f"{API}/items/{r.json()['id']}", admin).status_code == 204
+    r = shared_server.delete(url("RECEIVING"), admin)
+    assert r.status_code == 409 and fields(r) == ["code"], r.text
+    assert "--receiving-location" in r.json()["detail"]
+    assert get(shared_server, admin, "RECEIVING")["code"] == "RECEIVING"
+    assert new_item(shared_server, admin, "RECV-DEL-2", quantity="2").status_code == 201
+
+
+@pytest.mark.parametrize("code", ["Bin #3?x", "Regal Stahl 2", "Fächer 7", "Hdr 50%"])
+def test_the_location_header_is_a_url_that_leads_back(shared_server, admin, code):
+    r = shared_server.post(f"{API}/locations", admin, json={"code": code})
+    assert r.status_code == 201, r.text
+    header = r.headers["Location"]
+    assert header == url(code) and header.isascii(), header
+    assert shared_server.get(header, admin).json()["code"] == code
 
 
 # --- listing ------------------------------------------------------------------------------------

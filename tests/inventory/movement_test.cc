@@ -23,6 +23,17 @@ TEST(Movement, SignedQuantitiesShowTheirSign) {
   EXPECT_EQ(FormatSignedUnits(-1, 0), "-0.000001");
 }
 
+TEST(Movement, LotsAreSingleLineWithoutOuterWhitespace) {
+  EXPECT_FALSE(CheckLot(""));
+  EXPECT_FALSE(CheckLot("2026-11-A"));
+  EXPECT_FALSE(CheckLot("BATCH-123 SN 15"));
+  EXPECT_FALSE(CheckLot(std::string(64, 'L')));
+  EXPECT_TRUE(CheckLot(std::string(65, 'L')));
+  EXPECT_TRUE(CheckLot(" L"));
+  EXPECT_TRUE(CheckLot("L "));
+  EXPECT_TRUE(CheckLot("L\n1"));
+}
+
 TEST(Movement, PrecisionCountsSignificantFractionDigits) {
   EXPECT_TRUE(FitsPrecision(D("3"), 0));
   EXPECT_TRUE(FitsPrecision(D("3.000"), 0));  // trailing zeros are not significant

@@ -501,6 +501,7 @@ TEST_P(StoreContractTest, ImportsAreAllOrNothingAndNameTheRow) {
   auto refused = store_->ImportItems(rows, kActor, {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().row, 2u);
+  EXPECT_TRUE(refused.error().other_rows.empty());
   EXPECT_EQ(store_->GetItemBySku("IMP-1").error().code, Errc::kNotFound);
   EXPECT_EQ(store_->GetLocation("A").error().code, Errc::kNotFound);
   rows.pop_back();
@@ -516,6 +517,34 @@ TEST_P(StoreContractTest, ImportsAreAllOrNothingAndNameTheRow) {
   ASSERT_TRUE(store_->ImportStock(counts, StockImportMode::kCount, kActor, {}));
   EXPECT_EQ(store_->GetItemBySku("IMP-1")->fields.quantity.ToString(), "0.5");
   EXPECT_TRUE(store_->VerifyStock()->empty());
+}
+
+TEST_P(StoreContractTest, ImportsNameEveryRowTheyRefuse) {
+  std::vector<StockImportRow> rows;
+  for (const char* sku : {"NONE-1", "NONE-2", "NONE-3"}) rows.push_back({sku, "A", "", *Decimal::Parse("1").value});
+  for (int i = 0; i < 30; ++i) rows.push_back({"NONE-" + std::to_string(i), "A", "", *Decimal::Parse("1").value});
+  auto refused = store_->ImportStock(rows, StockImportMode::kReceive, kActor, {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().row, 0u);
+  EXPECT_EQ(refused.error().field, "sku");
+  // The first row and 19 more: a bounded answer for a file of any length.
+  ASSERT_EQ(refused.error().other_rows.size(), 19u);
+  for (std::size_t i = 0; i < 19; ++i) EXPECT_EQ(refused.error().other_rows[i].row, i + 1);
+  EXPECT_EQ(store_->GetLocation("A").error().code, Errc::kNotFound);
+}
+
+TEST_P(StoreContractTest, AStocktakeCountsEachBalanceOnce) {
+  ASSERT_TRUE(store_->CreateItem(Fields("ST-1", "0"), std::nullopt, kActor));
+  std::vector<StockImportRow> counts{{"ST-1", "A", "", *Decimal::Parse("5").value},
+                                     {"ST-1", "A", "L1", *Decimal::Parse("1").value},
+                                     {"ST-1", "A", "", *Decimal::Parse("7").value}};
+  auto refused = store_->ImportStock(counts, StockImportMode::kCount, kActor, {});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().row, 2u);
+  EXPECT_EQ(store_->GetItemBySku("ST-1")->fields.quantity.ToString(), "0");
+  counts.pop_back();
+  ASSERT_TRUE(store_->ImportStock(counts, StockImportMode::kCount, kActor, {}));
+  EXPECT_EQ(store_->GetItemBySku("ST-1")->fields.quantity.ToString(), "6");
 }
 
 TEST_P(StoreContractTest, IdempotencyKeysReplayPerActor) {

@@ -33,8 +33,11 @@ struct ParsedCsv {
 };
 
 // Items: sku and name are required columns, the others optional. A non-zero quantity is
-// opening stock at the row's location, or at `receiving_location` when the row names none.
-ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string_view receiving_location);
+// opening stock at the row's location, or at `receiving_location` when the row names none;
+// without `with_stock` the quantity and lot columns are ignored (the stock comes separately,
+// as from a stock file).
+ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string_view receiving_location,
+                                              bool with_stock = true);
 
 // Stock rows: sku, location, quantity required; lot optional. An empty location means
 // `receiving_location`.
@@ -56,6 +59,10 @@ store::Result<std::string> ExportMovementsCsv(store::Store& store, std::optional
 // An RFC 3339 time ("2026-12-04T10:00:00Z") or a date ("2026-12-04", midnight UTC) in unix
 // milliseconds, as the time-range parameters of exports take it.
 std::optional<std::int64_t> ParseTimeParameter(std::string_view text);
+
+// The rows an import refused (`error` and its other_rows), each at its line of the file.
+// REQUIRES: `lines` are the lines of the rows the import was given; a row beyond them is skipped.
+std::vector<CsvRowError> ImportRowErrors(const store::Error& error, const std::vector<std::size_t>& lines);
 
 // "line 7: quantity: must be ..." for people and logs.
 std::string DescribeCsvError(const CsvRowError& error);

@@ -15,6 +15,9 @@ enum class Permission {
   kRecordMovements,  // stock movements
   kCreateItems,
   kDeleteItems,
+  kUpdateLocations,  // rename, re-parent
+  kCreateLocations,
+  kDeleteLocations,
   kManageUsers,
   kManageKeys,
   kManageSettings,

@@ -79,6 +79,11 @@ std::string FormatSignedUnits(std::int64_t units, int scale);
 // quantities with more significant fraction digits are refused.
 bool FitsPrecision(const Decimal& quantity, int precision);
 
+// A lot or batch code: "" (none), or up to MovementLimits::kLotMax code points of single-line
+// text without outer whitespace ("L-7 " and "L-7" would otherwise be two lots). Nullopt when
+// acceptable, else the message for a 422.
+std::optional<std::string> CheckLot(std::string_view lot);
+
 // What a request must name, checked against the item it moves (lot tracking, precision,
 // locations per type). Nullopt when acceptable, else {field, message} for a 422.
 struct MovementProblem {

@@ -52,6 +52,7 @@ struct Error {
   std::string detail;  // for kInvalid and kConflict a message for the client; else for logs
   std::string field;   // kInvalid: the request field at fault ("to_location", "lot", ...)
   std::optional<std::size_t> row;     // batch calls (imports): the 0-based row at fault
+  std::vector<Error> other_rows;      // imports: the further rows at fault, in file order (a bounded number)
   std::optional<Shortage> shortage;   // kInsufficientStock
 };
 

@@ -1,6 +1,9 @@
 // Imports: many rows in one transaction, all or nothing; an error names its row.
 #include <fmt/format.h>
 
+#include <set>
+#include <tuple>
+
 #include "store/sqlite/ledger.h"
 #include "store/sqlite/operations.h"
 
@@ -9,16 +12,33 @@ namespace stockroom::store::sqlite {
 namespace {
 
 constexpr std::size_t kProgressEvery = 1000;
+constexpr std::size_t kMaxRowErrors = 20;
 
-// Runs `apply` for row `index`, tagging any failure with the row.
+// Runs `apply` for each row in its own savepoint, so that a bad row is rolled back and the
+// rows after it are still checked. Returns normally only when every row applied; otherwise
+// throws the first row's failure, carrying the others (up to kMaxRowErrors in all) in
+// other_rows. A failure of the database itself (kUnavailable) ends the import at once.
 template <class F>
-void ForRow(std::size_t index, F&& apply) {
-  try {
-    apply();
-  } catch (StoreFailure& failure) {
-    failure.error.row = index;
-    throw;
+void ForEachRow(Connection& c, std::size_t rows, const std::function<void(std::size_t)>& progress, F&& apply) {
+  std::vector<Error> failures;
+  for (std::size_t i = 0; i < rows && failures.size() < kMaxRowErrors; ++i) {
+    if (progress && i % kProgressEvery == 0) progress(i);
+    c.Execute("SAVEPOINT import_row");
+    try {
+      apply(i);
+      c.Execute("RELEASE import_row");
+    } catch (StoreFailure& failure) {
+      c.Execute("ROLLBACK TO import_row");
+      c.Execute("RELEASE import_row");
+      if (failure.error.code == Errc::kUnavailable) throw;
+      failure.error.row = i;
+      failures.push_back(std::move(failure.error));
+    }
   }
+  if (failures.empty()) return;
+  Error first = std::move(failures.front());
+  first.other_rows.assign(std::make_move_iterator(failures.begin() + 1), std::make_move_iterator(failures.end()));
+  throw StoreFailure{std::move(first)};
 }
 
 }  // namespace
@@ -26,52 +46,54 @@ void ForRow(std::size_t index, F&& apply) {
 ImportSummary ImportItems(Connection& c, const std::vector<ItemImportRow>& rows, const inventory::Actor& actor,
                           const std::function<void(std::size_t)>& progress) {
   ImportSummary summary;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (progress && i % kProgressEvery == 0) progress(i);
-    ForRow(i, [&] {
-      CreateItem(c, rows[i].fields, rows[i].opening, actor, &summary.locations_created);
-      ++summary.items_created;
-      if (rows[i].opening && rows[i].opening->quantity.units() > 0) ++summary.movements;
-    });
-  }
+  ForEachRow(c, rows.size(), progress, [&](std::size_t i) {
+    CreateItem(c, rows[i].fields, rows[i].opening, actor, &summary.locations_created);
+    ++summary.items_created;
+    if (rows[i].opening && rows[i].opening->quantity.units() > 0) ++summary.movements;
+  });
   return summary;
 }
 
 ImportSummary ImportStock(Connection& c, const std::vector<StockImportRow>& rows, StockImportMode mode,
                           const inventory::Actor& actor, const std::function<void(std::size_t)>& progress) {
   ImportSummary summary;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (progress && i % kProgressEvery == 0) progress(i);
-    ForRow(i, [&] {
-      const StockImportRow& row = rows[i];
-      std::int64_t item_id = 0;
-      {
-        Statement query = c.Prepare("SELECT id FROM items WHERE sku = ?1 AND deleted_at_ms IS NULL");
-        query.Bind(1, row.sku);
-        if (!query.Step()) Fail(Errc::kInvalid, fmt::format("no item has the sku \"{}\"", row.sku), "sku");
-        item_id = query.Int(0);
-      }
-      inventory::MovementRequest request;
-      request.item_id = item_id;
-      request.quantity = row.quantity;
-      request.lot = row.lot;
-      if (mode == StockImportMode::kReceive) {
-        if (row.quantity.units() == 0) return;  // nothing to receive
-        request.type = inventory::MovementType::kReceive;
-        request.to_location = row.location;
-        request.reason = "stock import";
-      } else {
-        request.type = inventory::MovementType::kCount;
-        request.location = row.location;
-        request.reason = "stocktake import";
-      }
-      LedgerCounts counts;
-      WithFieldName(mode == StockImportMode::kReceive ? "to_location" : "location", "location",
-                    [&] { return ApplyMovement(c, request, actor, MissingLocations::kCreate, &counts); });
-      summary.locations_created += counts.locations_created;
-      ++summary.movements;
-    });
-  }
+  // A stocktake counts each balance once: (item, location path, lot) seen so far.
+  std::set<std::tuple<std::int64_t, std::string, std::string>> counted;
+  ForEachRow(c, rows.size(), progress, [&](std::size_t i) {
+    const StockImportRow& row = rows[i];
+    std::int64_t item_id = 0;
+    {
+      Statement query = c.Prepare("SELECT id FROM items WHERE sku = ?1 AND deleted_at_ms IS NULL");
+      query.Bind(1, row.sku);
+      if (!query.Step()) Fail(Errc::kInvalid, fmt::format("no item has the sku \"{}\"", row.sku), "sku");
+      item_id = query.Int(0);
+    }
+    inventory::MovementRequest request;
+    request.item_id = item_id;
+    request.quantity = row.quantity;
+    request.lot = row.lot;
+    if (mode == StockImportMode::kReceive) {
+      if (row.quantity.units() == 0) return;  // nothing to receive
+      request.type = inventory::MovementType::kReceive;
+      request.to_location = row.location;
+      request.reason = "stock import";
+    } else {
+      request.type = inventory::MovementType::kCount;
+      request.location = row.location;
+      request.reason = "stocktake import";
+    }
+    LedgerCounts counts;
+    const inventory::Movement movement =
+        WithFieldName(mode == StockImportMode::kReceive ? "to_location" : "location", "location",
+                      [&] { return ApplyMovement(c, request, actor, MissingLocations::kCreate, &counts); });
+    if (mode == StockImportMode::kCount &&
+        !counted.emplace(item_id, movement.to_location.value_or(""), row.lot).second) {
+      Fail(Errc::kInvalid, "counts the same sku, location and lot as an earlier row: count each balance once",
+           "location");
+    }
+    summary.locations_created += counts.locations_created;
+    ++summary.movements;
+  });
   return summary;
 }
 

@@ -47,8 +47,10 @@ void CheckStockFitsRules(Connection& c, const Item& item, const ItemFields& befo
     unlotted.Bind(1, item.id);
     unlotted.Step();
     if (unlotted.Int(0) > 0) {
-      Fail(Errc::kConflict, fmt::format("{} balances of this item have no lot: move them into lots before making it "
-                                        "lot-tracked", unlotted.Int(0)));
+      Fail(Errc::kConflict,
+           fmt::format("{} of this item's balances {} no lot: move them into lots before making it lot-tracked",
+                       unlotted.Int(0), unlotted.Int(0) == 1 ? "has" : "have"),
+           "lot_tracked");
     }
   }
   if (item.fields.precision < before.precision) {
@@ -56,8 +58,9 @@ void CheckStockFitsRules(Connection& c, const Item& item, const ItemFields& befo
     balances.Bind(1, item.id);
     while (balances.Step()) {
       if (!inventory::FitsPrecision(Decimal::FromUnits(balances.Int(0), 0), item.fields.precision)) {
-        Fail(Errc::kConflict, fmt::format("the item holds stock with more than {} fraction digits",
-                                          item.fields.precision));
+        Fail(Errc::kConflict,
+             fmt::format("the item holds stock with more than {} fraction digits", item.fields.precision),
+             "precision");
       }
     }
   }

@@ -67,8 +67,9 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
       Fail(Errc::kInvalid, "a reversal cannot be reversed: record a new movement instead", "reverses");
     }
     if (original->reversed_by) {
-      Fail(Errc::kConflict, fmt::format("movement {} was already reversed by movement {}", original->id,
-                                        *original->reversed_by));
+      Fail(Errc::kConflict,
+           fmt::format("movement {} was already reversed by movement {}", original->id, *original->reversed_by),
+           "reverses");
     }
     movement.item_id = original->item_id;
     movement.lot = original->lot;
@@ -84,8 +85,15 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
     Statement ends = connection.Prepare("SELECT from_location_id, to_location_id FROM movements WHERE id = ?1");
     ends.Bind(1, original->id);
     ends.Step();
-    if (!ends.IsNull(1)) from_id = ends.Int(1);
+    // A count's quantity is what was counted; its reversal moves the difference: out of the
+    // location, or into it when the count had taken stock away.
+    const bool count_reversal = original->type == MovementType::kCount && lines.size() == 1;
+    const std::int64_t count_delta = count_reversal ? lines.front().delta_units : 0;
+    if (!ends.IsNull(1)) (count_delta > 0 ? to_id : from_id) = ends.Int(1);
     if (!ends.IsNull(0)) to_id = ends.Int(0);
+    if (count_reversal) {
+      movement.quantity = Decimal::FromUnits(count_delta < 0 ? -count_delta : count_delta, original->quantity.scale());
+    }
   } else {
     movement.item_id = request.item_id;
     movement.lot = request.lot;

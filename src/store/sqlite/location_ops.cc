@@ -135,8 +135,10 @@ void DeleteLocation(Connection& c, std::string_view code, const inventory::Actor
     stock.Bind(1, row.id);
     stock.Step();
     if (stock.Int(0) > 0) {
-      Fail(Errc::kConflict, fmt::format("location \"{}\" holds stock ({} balances): move it first", row.code,
-                                        stock.Int(0)));
+      Fail(Errc::kConflict,
+           fmt::format("location \"{}\" holds stock ({} balance{}): move it first", row.code, stock.Int(0),
+                       stock.Int(0) == 1 ? "" : "s"),
+           "code");
     }
   }
   {
@@ -145,8 +147,10 @@ void DeleteLocation(Connection& c, std::string_view code, const inventory::Actor
     children.Bind(1, row.id);
     children.Step();
     if (children.Int(0) > 0) {
-      Fail(Errc::kConflict, fmt::format("location \"{}\" has {} child locations: delete or move them first",
-                                        row.code, children.Int(0)));
+      Fail(Errc::kConflict,
+           fmt::format("location \"{}\" has {} child location{}: delete or move them first", row.code,
+                       children.Int(0), children.Int(0) == 1 ? "" : "s"),
+           "code");
     }
   }
   const inventory::Location before = Show(c, row);

@@ -29,6 +29,19 @@ std::string IdList(const std::vector<std::int64_t>& ids) {
   return list;
 }
 
+// The location a history filter names: a live location by code or path, or a deleted one by
+// its code (codes stay reserved, so the code still names it alone).
+std::int64_t HistoryLocationId(Connection& c, std::string_view code_or_path) {
+  try {
+    return ResolveLocation(c, code_or_path, "location").id;
+  } catch (const StoreFailure&) {
+    Statement deleted = c.Prepare("SELECT id FROM locations WHERE code = ?1 AND deleted_at_ms IS NOT NULL");
+    deleted.Bind(1, code_or_path);
+    if (deleted.Step()) return deleted.Int(0);
+    throw;
+  }
+}
+
 }  // namespace
 
 inventory::Movement GetMovement(Connection& c, std::int64_t id) {
@@ -40,7 +53,7 @@ inventory::Movement GetMovement(Connection& c, std::int64_t id) {
 
 MovementPage ListMovements(Connection& c, const MovementQuery& q) {
   std::optional<std::int64_t> location_id;
-  if (q.location) location_id = ResolveLocation(c, *q.location, "location").id;
+  if (q.location) location_id = HistoryLocationId(c, *q.location);
   // By location: the lines' (location_id, movement_id) index walks that location's movements
   // in id order from the cursor, so deep pages cost what the first does.
   std::string sql = location_id ? "SELECT m.id FROM movement_lines l JOIN movements m ON m.id = l.movement_id "
