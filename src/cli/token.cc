@@ -5,7 +5,9 @@
 // options, unreadable files).
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <charconv>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "cli/commands.h"
@@ -39,8 +41,23 @@ std::string TokenArgument(const std::string& argument) {
   if (argument != "-") return argument;
   std::string token = ReadFileOrStdin("-");
   if (!token.empty() && token.back() == '\n') token.pop_back();
-  if (!token.empty() && token.back() == '\r') token.pop_back();
   return token;
+}
+
+// Accepts a decimal integer in [min, max] exactly as written: out of range is a usage error,
+// never clamped or wrapped (CLI11 alone would clamp 2^63 and wrap -1 into a size_t).
+CLI::Validator IntegerIn(std::int64_t min, std::int64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (error != std::errc() || stop != end || value < min || value > max) {
+          return fmt::format("must be an integer from {} to {}", min, max);
+        }
+        return "";
+      },
+      "INT");
 }
 
 int Verify(const VerifyOptions& options) {
@@ -182,14 +199,18 @@ void AddTokenCommands(CLI::App& app, const CommonOptions& common) {
   verify->add_option("--aud", verify_options->audience, "Required audience (aud must be or contain it)");
   verify->add_option("--typ", verify_options->typ, "Required header typ (e.g. at+jwt)");
   verify->add_option("--require", verify_options->required, "Claims that must be present, comma-separated");
-  verify->add_option("--now", verify_options->now, "Current time as UNIX seconds (default: the system clock)");
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  verify->add_option("--now", verify_options->now, "Current time as UNIX seconds (default: the system clock)")
+      ->check(IntegerIn(std::numeric_limits<std::int64_t>::min(), kMax));
   verify->add_option("--leeway", verify_options->leeway, "Clock skew tolerated on exp/nbf/iat, seconds")
-      ->check(CLI::Range(0, 86400))
+      ->check(IntegerIn(0, kMax))
       ->capture_default_str();
   verify->add_option("--profile", verify_options->profile, "jwt: check claims; jws: payload is opaque bytes")
       ->check(CLI::IsMember({"jwt", "jws"}))
       ->capture_default_str();
-  verify->add_option("--max-bytes", verify_options->max_bytes, "Longest token accepted, in bytes")->capture_default_str();
+  verify->add_option("--max-bytes", verify_options->max_bytes, "Longest token accepted, in bytes")
+      ->check(IntegerIn(0, kMax))
+      ->capture_default_str();
   verify->add_option("token", verify_options->token, "The compact token, exactly as received ('-' or absent: stdin)");
   verify->callback([verify_options] { SetExitCode(Verify(*verify_options)); });
 

@@ -63,6 +63,46 @@ def test_usage_errors_exit_2(binary, tmp_path):
     assert run(binary, "token", "verify", "--jwks", str(garbage), "--alg", "HS256", "--profile", "x", "a.b.c").returncode == 2
 
 
+def hs256_fixture(tmp_path, claims):
+    secret = b"k" * 32
+    jwks = tmp_path / "hs.json"
+    jwks.write_text(json.dumps({"keys": [{"kty": "oct", "k": jwt.utils.base64url_encode(secret).decode()}]}))
+    return jwks, jwt.encode(claims, secret, algorithm="HS256")
+
+
+@pytest.mark.parametrize("option,value", [
+    ("--now", "9223372036854775808"), ("--now", "-9223372036854775809"), ("--now", "1e9"), ("--now", "12x"),
+    ("--leeway", "-1"), ("--leeway", "9223372036854775808"), ("--max-bytes", "-1"),
+    ("--max-bytes", "18446744073709551615"), ("--max-bytes", ""),
+])
+def test_numbers_out_of_range_are_usage_errors_not_clamped(binary, tmp_path, option, value):
+    jwks, token = hs256_fixture(tmp_path, {"exp": 2_000_000_000})
+    r = run(binary, "token", "verify", "--jwks", jwks, "--alg", "HS256", option, value, "--", token)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+
+
+def test_any_leeway_and_time_in_range_is_taken_as_given(binary, tmp_path):
+    jwks, token = hs256_fixture(tmp_path, {"exp": 1_000_000_000})
+    base = ["token", "verify", "--jwks", jwks, "--alg", "HS256"]
+    # A week of leeway covers an expiry a week ago; one second less does not.
+    week = 7 * 86400
+    assert run(binary, *base, "--now", str(1_000_000_000 + week), "--leeway", str(week + 1), "--", token).returncode == 0
+    assert run(binary, *base, "--now", str(1_000_000_000 + week), "--leeway", str(week), "--", token).returncode == 1
+    r = run(binary, *base, "--now", "9223372036854775807", "--leeway", "9223372036854775807", "--", token)
+    assert r.returncode == 0, r.stderr  # saturating arithmetic: no overflow into the past
+    assert run(binary, *base, "--now", "9223372036854775807", "--", token).returncode == 1
+
+
+def test_a_token_from_standard_input_loses_one_newline_and_nothing_else(binary, tmp_path):
+    jwks, token = hs256_fixture(tmp_path, {"exp": 2_000_000_000})
+    base = ["token", "verify", "--jwks", jwks, "--alg", "HS256", "--now", "1900000000", "-"]
+    assert run(binary, *base, stdin=token).returncode == 0
+    assert run(binary, *base, stdin=token + "\n").returncode == 0
+    for extra in ("\r", "\r\n", "\n\n", " ", "\t"):
+        r = run(binary, *base, stdin=token + extra)
+        assert r.returncode == 1 and r.stderr.startswith("invalid: "), (repr(extra), r.stderr)
+
+
 def test_decode_is_labelled_unverified(binary):
     token = jwt.encode({"sub": "1"}, "k" * 32, algorithm="HS256")
     r = run(binary, "token", "decode", token)
