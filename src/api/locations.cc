@@ -158,8 +158,11 @@ Response PatchLocation(const Services& services, Context& context) {
 Response DeleteLocation(const Services& services, Context& context) {
   // Opening stock without a location goes to the receiving location, and a deleted
   // location's code stays reserved: deleting it would break every such receipt.
-  const std::string_view receiving = services.receiving_location;
-  if (context.params.Get("code") == receiving.substr(receiving.rfind('/') + 1)) {
+  const std::string& receiving = services.receiving_location;
+  if (context.params.Get("code") == receiving) {
+    if (auto existing = services.store.GetLocation(receiving); !existing) {
+      return StoreProblem(existing.error(), "location");
+    }
     return http::MakeProblem(409, "receiving-location",
                              fmt::format("{} is the receiving location, where opening stock without a location goes: "
                                          "it cannot be deleted (start the server with --receiving-location to use "

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
+#include <optional>
 #include <map>
 
 #include "json_io.h"
@@ -32,37 +32,62 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// The weight (RFC 9110 12.4.2) the Accept header gives `type` when it names it exactly;
-// -1 when it does not name it.
+// A qvalue (RFC 9110 12.4.2): "0", "1" or either with up to three decimals ("0.5",
+// "1.000"); nullopt for anything else.
+std::optional<double> ParseQvalue(std::string_view text) {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) return std::nullopt;
+  if (text.size() == 1) return text[0] - '0';
+  if (text[1] != '.' || text.size() > 5) return std::nullopt;
+  double value = text[0] - '0', scale = 0.1;
+  for (char c : text.substr(2)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value += (c - '0') * scale;
+    scale /= 10;
+  }
+  return value <= 1 ? std::optional(value) : std::nullopt;
+}
+
+// The weight the Accept header gives the media type `type` ("text/csv"): that of the most
+// specific range matching it (the type itself, then "text/*", then "*/*"; RFC 9110 12.5.1),
+// 0 when no range matches. A range with a malformed weight counts as weight 0.
 double AcceptWeight(std::string_view accept, std::string_view type) {
-  double weight = -1;
+  const std::string_view major = type.substr(0, type.find('/'));
+  int best_specificity = 0;
+  double weight = 0;
   while (!accept.empty()) {
     const std::size_t comma = accept.find(',');
-    std::string_view range = accept.substr(0, comma);
+    const std::string_view range = accept.substr(0, comma);
     accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
     const std::size_t semicolon = range.find(';');
-    if (!boost::algorithm::iequals(Trim(range.substr(0, semicolon)), type)) continue;
+    const std::string_view media = Trim(range.substr(0, semicolon));
+    int specificity = 0;
+    if (boost::algorithm::iequals(media, type)) specificity = 3;
+    else if (media.size() == major.size() + 2 && boost::algorithm::istarts_with(media, major) &&
+             media.substr(major.size()) == "/*")
+      specificity = 2;
+    else if (media == "*/*") specificity = 1;
+    if (specificity == 0 || specificity < best_specificity) continue;
     double q = 1;
     for (std::string_view params = semicolon == std::string_view::npos ? "" : range.substr(semicolon + 1);
          !params.empty();) {
       const std::size_t next = params.find(';');
       const std::string_view param = Trim(params.substr(0, next));
       params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
-      if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-        q = std::strtod(std::string(param.substr(2)).c_str(), nullptr);
+      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        q = ParseQvalue(param.substr(2)).value_or(0);
       }
     }
-    weight = std::max(weight, q);
+    weight = specificity > best_specificity ? q : std::max(weight, q);
+    best_specificity = specificity;
   }
   return weight;
 }
 
-// CSV when the Accept header names text/csv with a weight above 0 and not below that of
-// application/json; JSON otherwise (wildcards included).
+// CSV when the Accept header gives text/csv a higher weight than application/json; JSON
+// otherwise (no header, a tie, wildcards alone).
 bool WantsCsv(const http::Request& request) {
   const std::string_view accept = request.Header("accept").value_or("");
-  const double csv = AcceptWeight(accept, "text/csv");
-  return csv > 0 && csv >= AcceptWeight(accept, "application/json");
+  return AcceptWeight(accept, "text/csv") > AcceptWeight(accept, "application/json");
 }
 
 Response Csv(std::string body) {

@@ -1,5 +1,6 @@
 // CSV import and export (docs/api.md "CSV"): /api/v1/import/items, /api/v1/import/stock,
 // /api/v1/export/items.csv, /api/v1/export/stock.csv, /api/v1/export/movements.csv.
+#include <boost/algorithm/string/predicate.hpp>
 #include <fmt/format.h>
 
 #include "json_io.h"
@@ -28,8 +29,9 @@ Response CsvResponse(std::string body, std::string_view filename) {
 std::optional<Response> RequireCsv(const http::Request& request) {
   std::string_view type = request.Header("content-type").value_or("");
   type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (type != "text/csv") {
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  if (!boost::algorithm::iequals(type, "text/csv")) {  // media types are case-insensitive
     return http::MakeProblem(415, "unsupported-media-type", "send the file as Content-Type: text/csv");
   }
   return std::nullopt;
@@ -56,7 +58,10 @@ Response ImportStoreProblem(const store::Error& error, const std::vector<std::si
   for (const CsvRowError& row : rows) {
     errors.push_back({{"line", row.line}, {"field", row.column}, {"detail", row.message}});
   }
-  const std::string more = rows.size() == 1 ? "" : fmt::format(" (and {} more rows)", rows.size() - 1);
+  const std::string more =
+      rows.size() == 1                             ? ""
+      : rows.size() < store::kMaxImportRowErrors ? fmt::format(" (and {} more rows)", rows.size() - 1)
+                                                   : fmt::format(" (and {} more rows; checking stopped there)", rows.size() - 1);
   return http::MakeProblem(error.code == store::Errc::kInvalid ? 422 : 409, "import-rejected",
                            fmt::format("{}{}; nothing was imported", DescribeCsvError(rows.front()), more), {},
                            boost::json::object{{"errors", std::move(errors)}});

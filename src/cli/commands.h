@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "stockroom/inventory/location.h"
+
 namespace stockroom::cli {
 
 struct CommonOptions {
@@ -26,6 +28,17 @@ void AddTransferCommands(CLI::App& app, const CommonOptions& common);
 inline void NoteDataDir(CLI::App* command) {
   command->footer("Data directory: --data-dir DIR (or STOCKROOM_DATA_DIR), anywhere on the command line; "
                   "default ./var. It must be one a server has started in.");
+}
+
+// Checks --receiving-location: one location code (not a path: a path's upper levels could be
+// moved or deleted under it; a code names its location wherever it is in the tree).
+inline CLI::Validator ReceivingLocationCode() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto problem = inventory::CheckLocationCode(text);
+        return problem ? "must be one location code, which " + *problem : "";
+      },
+      "CODE");
 }
 
 // Records the exit status of the command that ran; returned by main.

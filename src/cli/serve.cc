@@ -226,8 +226,9 @@ void AddServeCommand(CLI::App& app, const CommonOptions& common) {
   serve->add_option("--io-threads", options->io_threads, "Threads doing network I/O")->capture_default_str();
   serve->add_option("--db-threads", options->db_threads, "Threads running database work")->capture_default_str();
   serve->add_option("--receiving-location", options->receiving_location,
-                    "Location (code or path) for opening stock and imported stock that name none; created on "
-                    "first use")
+                    "Location code for opening stock and imported stock that name none; created at the top of "
+                    "the tree on first use unless a location has that code")
+      ->check(ReceivingLocationCode())
       ->capture_default_str();
   serve->add_option("--durability", options->durability,
                     "full: every acknowledged write survives power loss; normal: survives a crash of the process")

@@ -45,15 +45,18 @@ std::string TokenArgument(const std::string& argument) {
 }
 
 // Accepts a decimal integer in [min, max] exactly as written: out of range is a usage error,
-// never clamped or wrapped (CLI11 alone would clamp 2^63 and wrap -1 into a size_t).
+// never clamped or wrapped (CLI11 alone would clamp 2^63 and wrap -1 into a size_t), and
+// leading zeros are refused (CLI11 would read 010 as octal 8).
 CLI::Validator IntegerIn(std::int64_t min, std::int64_t max) {
   return CLI::Validator(
       [min, max](std::string& text) -> std::string {
         std::int64_t value = 0;
         const char* end = text.data() + text.size();
         auto [stop, error] = std::from_chars(text.data(), end, value);
-        if (error != std::errc() || stop != end || value < min || value > max) {
-          return fmt::format("must be an integer from {} to {}", min, max);
+        const std::string_view digits = std::string_view(text).substr(text.starts_with('-') ? 1 : 0);
+        if (error != std::errc() || stop != end || value < min || value > max ||
+            (digits.size() > 1 && digits.front() == '0')) {
+          return fmt::format("must be a decimal integer from {} to {}, without leading zeros", min, max);
         }
         return "";
       },

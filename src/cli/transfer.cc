@@ -72,6 +72,9 @@ int Finish(const store::Result<store::ImportSummary>& summary, const std::vector
     const std::vector<api::CsvRowError> rows = api::ImportRowErrors(error, lines);
     if (!rows.empty() && error.code != store::Errc::kUnavailable) {
       for (const auto& row : rows) std::cerr << file << ": " << api::DescribeCsvError(row) << "\n";
+      if (rows.size() >= store::kMaxImportRowErrors) {
+        std::cerr << fmt::format("{}: checking stopped after {} refused rows\n", file, rows.size());
+      }
       std::cerr << "nothing was imported\n";
     } else {
       std::cerr << "stockroom import: " << error.detail << "\n";
@@ -200,6 +203,7 @@ void AddTransferCommands(CLI::App& app, const CommonOptions& common) {
     command->add_flag("--dry-run", import_options->dry_run, "Check every row, write nothing");
     command->add_option("--receiving-location", import_options->receiving_location,
                         "Where stock without a location goes")
+        ->check(ReceivingLocationCode())
         ->capture_default_str();
   }
   items->add_flag("--without-stock", import_options->without_stock,

@@ -68,6 +68,30 @@ std::optional<size_t> Utf8Length(std::string_view text) {
   return count;
 }
 
+namespace {
+
+bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// U+00A0 (C2 A0), U+3000 (E3 80 80) and the U+2000-U+200A spaces count as outer whitespace too.
+bool StartsWithUnicodeSpace(std::string_view s) {
+  if (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) return true;
+  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE3 && static_cast<unsigned char>(s[1]) == 0x80 &&
+      static_cast<unsigned char>(s[2]) == 0x80) return true;
+  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE2 && static_cast<unsigned char>(s[1]) == 0x80 &&
+      static_cast<unsigned char>(s[2]) <= 0x8A) return true;
+  return false;
+}
+
+// The suffix must be the whole space character: the last three bytes of "\u00a0" "1" start
+// with U+00A0 but do not end with it.
+bool EndsWithUnicodeSpace(std::string_view s) {
+  if (s.size() >= 2 && s.substr(s.size() - 2) == "\xc2\xa0") return true;
+  return s.size() >= 3 && StartsWithUnicodeSpace(s.substr(s.size() - 3)) &&
+         static_cast<unsigned char>(s[s.size() - 3]) != 0xC2;
+}
+
+}  // namespace
+
 std::optional<std::string> CheckSku(std::string_view sku) {
   if (sku.empty()) return "must not be empty";
   if (sku.size() > ItemLimits::kSkuMax) return "must be at most 64 characters";
@@ -77,6 +101,12 @@ std::optional<std::string> CheckSku(std::string_view sku) {
     if (!ok) return "may contain only A-Z, a-z, 0-9, '.', '_' and '-'";
   }
   return std::nullopt;
+}
+
+bool HasOuterWhitespace(std::string_view text) {
+  if (text.empty()) return false;
+  return IsSpace(static_cast<unsigned char>(text.front())) || IsSpace(static_cast<unsigned char>(text.back())) ||
+         StartsWithUnicodeSpace(text) || EndsWithUnicodeSpace(text);
 }
 
 std::optional<std::string> CheckText(std::string_view text, size_t max, bool allow_newlines) {

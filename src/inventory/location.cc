@@ -5,36 +5,14 @@
 #include "stockroom/inventory/item.h"
 
 namespace stockroom::inventory {
-namespace {
-
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-// U+00A0 (C2 A0), U+3000 (E3 80 80) and the U+2000-U+200A spaces count as outer whitespace too.
-bool StartsWithUnicodeSpace(std::string_view s) {
-  if (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) return true;
-  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE3 && static_cast<unsigned char>(s[1]) == 0x80 &&
-      static_cast<unsigned char>(s[2]) == 0x80) return true;
-  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE2 && static_cast<unsigned char>(s[1]) == 0x80 &&
-      static_cast<unsigned char>(s[2]) <= 0x8A) return true;
-  return false;
-}
-
-bool EndsWithUnicodeSpace(std::string_view s) {
-  if (s.size() >= 2 && StartsWithUnicodeSpace(s.substr(s.size() - 2))) return true;
-  if (s.size() >= 3 && StartsWithUnicodeSpace(s.substr(s.size() - 3))) return true;
-  return false;
-}
-
-}  // namespace
-
 std::optional<std::string> CheckLocationCode(std::string_view code) {
   if (code.empty()) return "must not be empty";
   if (auto problem = CheckText(code, LocationLimits::kCodeMax, false)) return problem;
   if (code.find('/') != std::string_view::npos) return "must not contain '/'";
-  if (IsSpace(static_cast<unsigned char>(code.front())) || IsSpace(static_cast<unsigned char>(code.back())) ||
-      StartsWithUnicodeSpace(code) || EndsWithUnicodeSpace(code)) {
-    return "must not have leading or trailing whitespace";
-  }
+  if (HasOuterWhitespace(code)) return "must not have leading or trailing whitespace";
+  // "." and ".." would be read as path steps by every URL resolver (a Location header of
+  // /api/v1/locations/.. leads to /api/v1/).
+  if (code == "." || code == "..") return "must not be \".\" or \"..\"";
   return std::nullopt;
 }
 

@@ -39,10 +39,7 @@ bool FitsPrecision(const Decimal& quantity, int precision) {
 
 std::optional<std::string> CheckLot(std::string_view lot) {
   if (auto problem = CheckText(lot, MovementLimits::kLotMax, false)) return problem;
-  constexpr std::string_view kSpace = " \t";
-  if (!lot.empty() && (kSpace.find(lot.front()) != kSpace.npos || kSpace.find(lot.back()) != kSpace.npos)) {
-    return "must not begin or end with whitespace";
-  }
+  if (HasOuterWhitespace(lot)) return "must not begin or end with whitespace";
   return std::nullopt;
 }
 

@@ -63,6 +63,15 @@ def test_weak_admin_password_from_environment_is_refused_at_start(binary, tmp_pa
     assert "STOCKROOM_ADMIN_PASSWORD" in r.stderr
 
 
+@pytest.mark.parametrize("value", ["A/B", "A/B/", "", " R", "R\x01", ".."])
+def test_a_receiving_location_that_is_no_code_is_refused_at_start(binary, tmp_path, value):
+    r = run(binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
+            "--receiving-location", value)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "--receiving-location: must be one location code" in r.stderr
+    assert not (tmp_path / "d").exists()
+
+
 @pytest.mark.parametrize("placement", ["before", "after", "env"])
 def test_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(binary, tmp_path, placement):
     data = tmp_path / "d"

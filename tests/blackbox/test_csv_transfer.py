@@ -363,6 +363,9 @@ def test_import_needs_csv_and_an_admin(server):
     assert import_stock(server, staff, b"sku,location,lot,quantity\n").status_code == 403
     r = server.post(f"{API}/import/items", admin, data=sample, headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
+    r = server.post(f"{API}/import/items", admin, data=sample, headers={"Content-Type": "TEXT/CSV; charset=utf-8"},
+                    params={"dry_run": "true"})
+    assert r.status_code == 200, r.text  # media types are case-insensitive
     assert import_items(server, admin, sample, dry_run="perhaps").status_code == 422
     assert import_stock(server, admin, b"sku,location,lot,quantity\n", mode="steal").status_code == 422
     assert_nothing_written(server, admin)
@@ -510,10 +513,11 @@ def test_every_row_the_store_refuses_is_named_and_nothing_is_imported(server, bi
     r = import_stock(server, admin, b"sku,location,lot,quantity\nA-1,WH1,,1\nNOPE-1,WH1,,1\nB-1,WH1,,1\nNOPE-2,,,2\n")
     assert r.status_code == 422, r.text
     assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(3, "sku"), (5, "sku")]
-    # Many bad rows: the first 20 are named.
+    # Many bad rows: the first 20 are named, and the answer says checking stopped there.
     many = "sku,location,lot,quantity\n" + "".join(f"NOPE-{i},WH1,,1\n" for i in range(30))
     r = import_stock(server, admin, many.encode())
     assert r.status_code == 422 and [e["line"] for e in r.json()["errors"]] == list(range(2, 22)), r.text
+    assert "(and 19 more rows; checking stopped there)" in r.json()["detail"]
     assert snapshot(server, admin) == before
     assert {location["code"] for location in all_locations(server, admin)} == {"WH1"}
     # The command line names the same lines.
@@ -535,6 +539,11 @@ def test_a_stocktake_that_counts_one_balance_twice_imports_nothing(server):
     assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(4, "location")]
     assert "count each balance once" in r.json()["errors"][0]["detail"]
     assert snapshot(server, admin) == before
+    # A row the store refuses does not hide a repeat of it.
+    r = import_stock(server, admin, b"sku,location,lot,quantity\nA-1,NOWHERE/WH1,,5\nA-1,NOWHERE/WH1,,7\n",
+                     mode="count")
+    assert r.status_code == 422, r.text
+    assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(2, "location"), (3, "location")]
     # Other lots, or receipts, may repeat.
     r = import_stock(server, admin, b"sku,location,lot,quantity\nA-1,WH1,,5\nA-1,WH1,L2,7\n", mode="count")
     assert r.status_code == 201, r.text
@@ -662,9 +671,12 @@ def test_low_stock_report_in_json_and_csv(stocked):
 
 
 @pytest.mark.parametrize("accept,csv_wanted", [
-    ("text/csv", True), ("TEXT/CSV; charset=utf-8", True), ("application/json, text/csv", True),
+    ("text/csv", True), ("TEXT/CSV; charset=utf-8", True), ("application/json, text/csv", False),
     ("text/csv;q=0.5, application/json", False), ("application/json;q=0.4, text/csv;q=0.5", True),
-    ("text/csv;q=0", False), ("*/*", False), ("text/*", False), ("application/json", False),
+    ("text/csv;q=0", False), ("*/*", False), ("text/*", True), ("application/json", False),
+    ("*/*;q=1, text/csv;q=0.1", False), ("application/*, text/csv;q=0.5", False),
+    ("text/csv;q=0.9, */*;q=0.1", True), ("text/csv;q=2", False), ("text/csv;q=1e999", False),
+    ("text/csv;q=0x10", False), ("text/csv;q=", False), ("text/csv;Q=1.000", True), ("", False),
 ])
 def test_reports_follow_the_accept_headers_weights(stocked, accept, csv_wanted):
     s, admin = stocked["server"], stocked["admin"]

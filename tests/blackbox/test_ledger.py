@@ -403,6 +403,55 @@ def test_reversing_a_count_restores_the_counted_balance(shared_server, admin):
     assert balances(shared_server, admin, it["id"]) == {("REV-C", ""): Decimal(10)}
 
 
+def test_a_reversal_follows_the_items_rules_as_they_are_now(shared_server, admin, staff):
+    """A reversal must not put back stock that the item's current rules forbid: finer than its
+    precision, or without a lot once it is lot-tracked."""
+    ensure_locations(shared_server, admin, "REV-RULE")
+    fine = create_item(shared_server, admin, quantity="0")
+    moved(shared_server, staff, type="receive", item_id=fine["id"], quantity="1.5", to_location="REV-RULE")
+    half = moved(shared_server, staff, type="issue", item_id=fine["id"], quantity="0.5", from_location="REV-RULE")
+    moved(shared_server, staff, type="issue", item_id=fine["id"], quantity="1", from_location="REV-RULE")
+    r = shared_server.patch(f"{API}/items/{fine['id']}", admin, json={"precision": 0})
+    assert r.status_code == 200, r.text
+    r = move(shared_server, staff, type="reverse", reverses=half["id"])
+    assert r.status_code == 409 and problem_fields(r) == ["reverses"], r.text
+    assert "precision is 0" in r.json()["detail"]
+    assert balances(shared_server, admin, fine["id"]) == {}
+
+    lots = create_item(shared_server, admin, quantity="0")
+    moved(shared_server, staff, type="receive", item_id=lots["id"], quantity="5", to_location="REV-RULE")
+    issue = moved(shared_server, staff, type="issue", item_id=lots["id"], quantity="5", from_location="REV-RULE")
+    r = shared_server.patch(f"{API}/items/{lots['id']}", admin, json={"lot_tracked": True})
+    assert r.status_code == 200, r.text
+    r = move(shared_server, staff, type="reverse", reverses=issue["id"])
+    assert r.status_code == 409 and problem_fields(r) == ["reverses"], r.text
+    assert balances(shared_server, admin, lots["id"]) == {}
+    # Without the rule the same reversal goes through.
+    assert shared_server.patch(f"{API}/items/{lots['id']}", admin, json={"lot_tracked": False}).status_code == 200
+    moved(shared_server, staff, type="reverse", reverses=issue["id"])
+    assert balances(shared_server, admin, lots["id"]) == {("REV-RULE", ""): Decimal(5)}
+
+
+def test_a_count_that_changed_nothing_cannot_be_reversed(shared_server, admin):
+    it = create_item(shared_server, admin, quantity="4", location="REV-ZERO")
+    same = moved(shared_server, admin, type="count", item_id=it["id"], quantity="4", location="REV-ZERO")
+    assert Decimal(same["difference"]) == 0
+    r = move(shared_server, admin, type="reverse", reverses=same["id"])
+    assert r.status_code == 422 and problem_fields(r) == ["reverses"], r.text
+    assert "nothing to reverse" in r.json()["detail"]
+    assert balances(shared_server, admin, it["id"]) == {("REV-ZERO", ""): Decimal(4)}
+
+
+def test_a_reversal_into_a_deleted_location_is_409_naming_reverses(shared_server, admin):
+    it = create_item(shared_server, admin, quantity="5", location="REV-GONE")
+    count = moved(shared_server, admin, type="count", item_id=it["id"], quantity="2", location="REV-GONE")
+    moved(shared_server, admin, type="issue", item_id=it["id"], quantity="2", from_location="REV-GONE")
+    assert shared_server.delete(f"{API}/locations/REV-GONE", admin).status_code == 204
+    r = move(shared_server, admin, type="reverse", reverses=count["id"])
+    assert r.status_code == 409 and problem_fields(r) == ["reverses"], r.text
+    assert balances(shared_server, admin, it["id"]) == {}
+
+
 @pytest.mark.parametrize("extra,field", [
     ({"item_id": 1}, "item_id"), ({"quantity": "1"}, "quantity"), ({"from_location": "REV-A"}, "from_location"),
     ({"to_location": "REV-A"}, "to_location"), ({"location": "REV-A"}, "location"), ({"lot": "L1"}, "lot"),

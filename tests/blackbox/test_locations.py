@@ -399,6 +399,19 @@ def test_the_receiving_location_cannot_be_deleted(shared_server, admin):
     assert new_item(shared_server, admin, "RECV-DEL-2", quantity="2").status_code == 201
 
 
+def test_a_receiving_location_not_yet_created_is_404_to_delete(server):
+    admin = server.login()
+    assert server.delete(url("RECEIVING"), admin).status_code == 404
+
+
+@pytest.mark.parametrize("code", [".", ".."])
+def test_dot_codes_are_refused(shared_server, admin, code):
+    r = shared_server.post(f"{API}/locations", admin, json={"code": code})
+    assert r.status_code == 422 and fields(r) == ["code"], r.text
+    r = new_item(shared_server, admin, "DOT-" + str(len(code)), quantity="1", location=f"DOT-SITE/{code}")
+    assert r.status_code == 422 and fields(r) == ["location"], r.text
+
+
 @pytest.mark.parametrize("code", ["Bin #3?x", "Regal Stahl 2", "Fächer 7", "Hdr 50%"])
 def test_the_location_header_is_a_url_that_leads_back(shared_server, admin, code):
     r = shared_server.post(f"{API}/locations", admin, json={"code": code})

@@ -73,7 +73,8 @@ def hs256_fixture(tmp_path, claims):
 @pytest.mark.parametrize("option,value", [
     ("--now", "9223372036854775808"), ("--now", "-9223372036854775809"), ("--now", "1e9"), ("--now", "12x"),
     ("--leeway", "-1"), ("--leeway", "9223372036854775808"), ("--max-bytes", "-1"),
-    ("--max-bytes", "18446744073709551615"), ("--max-bytes", ""),
+    ("--max-bytes", "18446744073709551615"), ("--max-bytes", ""), ("--leeway", "010"), ("--now", "09"),
+    ("--max-bytes", "0200"), ("--now", "-012"), ("--now", "0x10"),
 ])
 def test_numbers_out_of_range_are_usage_errors_not_clamped(binary, tmp_path, option, value):
     jwks, token = hs256_fixture(tmp_path, {"exp": 2_000_000_000})

@@ -18,6 +18,11 @@ TEST(LocationCode, RefusesWhatCannotNameALocation) {
   for (const char* code : {" a", "a ", "a\xc2\xa0", "\xe3\x80\x80" "a"}) {
     EXPECT_EQ(CheckLocationCode(code), "must not have leading or trailing whitespace") << code;
   }
+  EXPECT_FALSE(CheckLocationCode("Bin\xc2\xa0" "1"));  // a no-break space inside is fine
+  EXPECT_TRUE(CheckLocationCode("."));   // a URL resolver would read these as path steps
+  EXPECT_TRUE(CheckLocationCode(".."));
+  EXPECT_FALSE(CheckLocationCode("..."));
+  EXPECT_FALSE(CheckLocationCode(".hidden"));
   EXPECT_TRUE(CheckLocationCode(std::string(65, 'a')));
   EXPECT_TRUE(CheckLocationCode("a\nb"));           // control character
   EXPECT_TRUE(CheckLocationCode("a\xc2\x85" "b"));  // C1 control

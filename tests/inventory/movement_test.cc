@@ -32,6 +32,10 @@ TEST(Movement, LotsAreSingleLineWithoutOuterWhitespace) {
   EXPECT_TRUE(CheckLot(" L"));
   EXPECT_TRUE(CheckLot("L "));
   EXPECT_TRUE(CheckLot("L\n1"));
+  for (const char* lot : {"L\xc2\xa0", "\xe3\x80\x80L", "L\xe2\x80\x83", "\tL"}) {  // NBSP, U+3000, U+2003
+    EXPECT_TRUE(CheckLot(lot)) << lot;
+  }
+  EXPECT_FALSE(CheckLot("L\xc2\xa0" "1"));  // inside is fine
 }
 
 TEST(Movement, PrecisionCountsSignificantFractionDigits) {

@@ -43,6 +43,9 @@ struct Shortage {
   inventory::Decimal requested;
 };
 
+// Imports stop checking rows after this many refused ones (Error::other_rows holds the rest).
+inline constexpr std::size_t kMaxImportRowErrors = 20;
+
 struct Error {
   Error() = default;
   Error(Errc code, std::string detail, std::string field = {})

@@ -12,16 +12,15 @@ namespace stockroom::store::sqlite {
 namespace {
 
 constexpr std::size_t kProgressEvery = 1000;
-constexpr std::size_t kMaxRowErrors = 20;
 
 // Runs `apply` for each row in its own savepoint, so that a bad row is rolled back and the
 // rows after it are still checked. Returns normally only when every row applied; otherwise
-// throws the first row's failure, carrying the others (up to kMaxRowErrors in all) in
+// throws the first row's failure, carrying the others (up to kMaxImportRowErrors in all) in
 // other_rows. A failure of the database itself (kUnavailable) ends the import at once.
 template <class F>
 void ForEachRow(Connection& c, std::size_t rows, const std::function<void(std::size_t)>& progress, F&& apply) {
   std::vector<Error> failures;
-  for (std::size_t i = 0; i < rows && failures.size() < kMaxRowErrors; ++i) {
+  for (std::size_t i = 0; i < rows && failures.size() < kMaxImportRowErrors; ++i) {
     if (progress && i % kProgressEvery == 0) progress(i);
     c.Execute("SAVEPOINT import_row");
     try {
@@ -57,10 +56,17 @@ ImportSummary ImportItems(Connection& c, const std::vector<ItemImportRow>& rows,
 ImportSummary ImportStock(Connection& c, const std::vector<StockImportRow>& rows, StockImportMode mode,
                           const inventory::Actor& actor, const std::function<void(std::size_t)>& progress) {
   ImportSummary summary;
-  // A stocktake counts each balance once: (item, location path, lot) seen so far.
+  // A stocktake counts each balance once: (sku, location as written, lot) and (item, location
+  // path, lot) seen so far; the first catches repeats of rows the store refused.
+  std::set<std::tuple<std::string, std::string, std::string>> written;
   std::set<std::tuple<std::int64_t, std::string, std::string>> counted;
+  constexpr std::string_view kCountedTwice = "counts the same sku, location and lot as an earlier row: count each "
+                                             "balance once";
   ForEachRow(c, rows.size(), progress, [&](std::size_t i) {
     const StockImportRow& row = rows[i];
+    if (mode == StockImportMode::kCount && !written.emplace(row.sku, row.location, row.lot).second) {
+      Fail(Errc::kInvalid, std::string(kCountedTwice), "location");
+    }
     std::int64_t item_id = 0;
     {
       Statement query = c.Prepare("SELECT id FROM items WHERE sku = ?1 AND deleted_at_ms IS NULL");
@@ -88,8 +94,7 @@ ImportSummary ImportStock(Connection& c, const std::vector<StockImportRow>& rows
                       [&] { return ApplyMovement(c, request, actor, MissingLocations::kCreate, &counts); });
     if (mode == StockImportMode::kCount &&
         !counted.emplace(item_id, movement.to_location.value_or(""), row.lot).second) {
-      Fail(Errc::kInvalid, "counts the same sku, location and lot as an earlier row: count each balance once",
-           "location");
+      Fail(Errc::kInvalid, std::string(kCountedTwice), "location");
     }
     summary.locations_created += counts.locations_created;
     ++summary.movements;

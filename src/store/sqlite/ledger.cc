@@ -47,6 +47,34 @@ std::int64_t LocationId(Connection& connection, std::string_view text, std::stri
   return ResolveLocation(connection, text, field).id;
 }
 
+// A reversal puts stock back under the item's rules as they are now, which may have changed
+// since the reversed movement (made lot-tracked, less precise); and it must change something.
+void CheckReversal(const std::vector<PlannedLine>& lines, const inventory::ItemFields& item,
+                   std::int64_t reversed_id) {
+  bool changes = false;
+  for (const PlannedLine& line : lines) {
+    if (line.delta_units == 0) continue;
+    changes = true;
+    if (item.lot_tracked && line.lot.empty() && line.delta_units > 0) {
+      Fail(Errc::kConflict,
+           "the item is lot-tracked now: a reversal cannot put back stock without a lot; receive it into a lot "
+           "instead",
+           "reverses");
+    }
+    const std::int64_t moved = line.delta_units < 0 ? -line.delta_units : line.delta_units;
+    if (!inventory::FitsPrecision(Decimal::FromUnits(moved, 0), item.precision)) {
+      Fail(Errc::kConflict,
+           fmt::format("the item's precision is {} now: a reversal cannot move {}", item.precision,
+                       Decimal::FromUnits(moved, 0).ToString()),
+           "reverses");
+    }
+  }
+  if (!changes) {
+    Fail(Errc::kInvalid, fmt::format("movement {} changed no balance: there is nothing to reverse", reversed_id),
+         "reverses");
+  }
+}
+
 }  // namespace
 
 inventory::Movement ApplyMovement(Connection& connection, const inventory::MovementRequest& request,
@@ -105,6 +133,7 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
   if (auto problem = inventory::CheckMovement(request, item.fields)) {
     Fail(Errc::kInvalid, problem->message, problem->field);
   }
+  if (request.type == MovementType::kReverse) CheckReversal(lines, item.fields, request.reverses);
 
   const std::int64_t q = request.quantity.units();
   switch (request.type) {
@@ -146,8 +175,10 @@ inventory::Movement ApplyMovement(Connection& connection, const inventory::Movem
     }
     if (line.delta_units > 0 && IsDeleted(connection, line.location_id)) {
       // Only a reversal names a location by id rather than by code; a deleted location holds nothing.
-      Fail(Errc::kConflict, fmt::format("location {} was deleted: it cannot receive stock, not even by a reversal",
-                                        paths.Path(line.location_id)));
+      Fail(Errc::kConflict,
+           fmt::format("location {} was deleted: it cannot receive stock, not even by a reversal",
+                       paths.Path(line.location_id)),
+           "reverses");
     }
     if (after < 0) {
       Shortage shortage{item.id, paths.Path(line.location_id), line.lot,
