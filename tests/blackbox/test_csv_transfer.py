@@ -498,6 +498,47 @@ def test_the_cli_imports_real_items_without_stock_then_their_balances(binary, tm
         s.stop()
 
 
+def test_the_cli_imports_and_exports_what_the_api_does(binary, tmp_path):
+    s = Server(binary, tmp_path / "data").start()
+    s.stop()
+    cli = lambda *args: run_cli(binary, *args, "--data-dir", s.data_dir)  # noqa: E731
+    sample = SHARED / "data" / "items-sample.csv"
+    r = cli("import", "items", sample, "--dry-run")
+    assert r.returncode == 0 and r.stdout.startswith("dry run, nothing written: 158 rows: 158 items created"), r
+    r = cli("export", "items")
+    assert r.returncode == 0 and len(rows_of(r.stdout)) == 0, r  # the dry run wrote nothing
+    r = cli("import", "items", sample)
+    assert r.returncode == 0 and r.stdout.startswith("imported 158 rows: 158 items created"), r
+    first = rows_of(sample.read_bytes())[0]
+    counted = tmp_path / "counted.csv"
+    counted.write_bytes(write_csv(["sku", "location", "lot", "quantity"],
+                                  [{"sku": first["sku"], "location": first["location"], "quantity": "1.5"}]))
+    r = cli("import", "stock", counted, "--mode", "count")
+    assert r.returncode == 0 and "1 rows: 0 items created, 1 movements" in r.stdout, r
+    files = {name: tmp_path / f"{name}.csv" for name in ("items", "stock", "movements")}
+    for name, path in files.items():
+        r = cli("export", name, "-o", path)
+        assert r.returncode == 0, r.stderr
+    r = cli("export", "movements", "--from", "2999-01-01")
+    assert r.returncode == 0 and r.stdout.splitlines()[0].startswith("id,at,type,") and len(r.stdout.splitlines()) == 1
+    r = cli("export", "movements", "--from", "yesterday")
+    assert r.returncode == 2, r
+    s.start()
+    try:
+        admin = s.login()
+        for name, path in files.items():
+            r = s.get(f"{API}/export/{name}.csv", admin)
+            assert r.status_code == 200 and r.content == path.read_bytes(), name
+        items = rows_of(files["items"].read_bytes())
+        assert len(items) == 158
+        assert next(i for i in items if i["sku"] == first["sku"])["quantity"] == "1.5"
+        counts = [m for m in rows_of(files["movements"].read_bytes()) if m["type"] == "count"]
+        assert [(c["sku"], Decimal(c["difference"])) for c in counts] == [
+            (first["sku"], Decimal("1.5") - Decimal(first["quantity"]))]
+    finally:
+        s.stop()
+
+
 def test_every_row_the_store_refuses_is_named_and_nothing_is_imported(server, binary):
     admin = server.login()
     r = import_items(server, admin, b"sku,name,quantity,location\nA-1,x,1,WH1\nB-1,y,1,WH1\n")
