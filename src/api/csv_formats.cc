@@ -87,7 +87,8 @@ void CheckLocationText(std::string_view text, std::string_view column, std::size
   if (!parsed.ref) errors.push_back({line, std::string(column), parsed.error.message});
 }
 
-void CheckLot(std::string_view text, std::string_view column, std::size_t line, std::vector<CsvRowError>& errors) {
+void CheckLotColumn(std::string_view text, std::string_view column, std::size_t line,
+                    std::vector<CsvRowError>& errors) {
   if (auto problem = inventory::CheckLot(text)) {
     errors.push_back({line, std::string(column), *problem});
   }
@@ -133,7 +134,7 @@ ParsedCsv<store::ItemImportRow> ParseItemsCsv(std::string_view text, std::string
           CheckLocationText(f[kLocation], "location", line, errors);
         }
         fields.location = f[kLocation];
-        if (with_stock) CheckLot(f[kLot], "lot", line, errors);
+        if (with_stock) CheckLotColumn(f[kLot], "lot", line, errors);
         if (f[kLotTracked] == "true" || f[kLotTracked] == "1") fields.lot_tracked = true;
         else if (!f[kLotTracked].empty() && f[kLotTracked] != "false" && f[kLotTracked] != "0")
           err("lot_tracked", "must be true or false");
@@ -169,7 +170,7 @@ ParsedCsv<store::StockImportRow> ParseStockCsv(std::string_view text, std::strin
         row.sku = f[kStockSku];
         CheckLocationText(f[kStockLocation], "location", line, errors);
         row.location = f[kStockLocation].empty() ? std::string(receiving_location) : std::string(f[kStockLocation]);
-        CheckLot(f[kStockLot], "lot", line, errors);
+        CheckLotColumn(f[kStockLot], "lot", line, errors);
         row.lot = f[kStockLot];
         if (auto quantity = ReadQuantity(f[kStockQuantity], "quantity", line, errors)) row.quantity = *quantity;
         return row;

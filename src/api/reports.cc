@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <map>
+#include <optional>
 
 #include "json_io.h"
 #include "stockroom/api/routes.h"
@@ -47,10 +47,14 @@ std::optional<double> ParseQvalue(std::string_view text) {
   return value <= 1 ? std::optional(value) : std::nullopt;
 }
 
-// The weight the Accept header gives the media type `type` ("text/csv"): that of the most
-// specific range matching it (the type itself, then "text/*", then "*/*"; RFC 9110 12.5.1),
-// 0 when no range matches. A range with a malformed weight counts as weight 0.
-double AcceptWeight(std::string_view accept, std::string_view type) {
+// How the Accept header takes a media type: the weight of the most specific range matching
+// it (the type itself: specificity 3, then "text/*": 2, then "*/*": 1; RFC 9110 12.5.1).
+struct AcceptMatch {
+  double weight = 0;    // 0 when no range matches; a malformed weight counts as 0
+  int specificity = 0;  // 0 when no range matches
+};
+
+AcceptMatch MatchAccept(std::string_view accept, std::string_view type) {
   const std::string_view major = type.substr(0, type.find('/'));
   int best_specificity = 0;
   double weight = 0;
@@ -80,14 +84,28 @@ double AcceptWeight(std::string_view accept, std::string_view type) {
     weight = specificity > best_specificity ? q : std::max(weight, q);
     best_specificity = specificity;
   }
-  return weight;
+  return {weight, best_specificity};
 }
 
-// CSV when the Accept header gives text/csv a higher weight than application/json; JSON
-// otherwise (no header, a tie, wildcards alone).
+// CSV when the Accept header gives text/csv a higher weight than application/json, or the
+// same weight above 0 through a more specific range ("text/csv, */*"); JSON otherwise (no
+// header, "text/csv, application/json", wildcards alone).
 bool WantsCsv(const http::Request& request) {
   const std::string_view accept = request.Header("accept").value_or("");
-  return AcceptWeight(accept, "text/csv") > AcceptWeight(accept, "application/json");
+  const AcceptMatch csv = MatchAccept(accept, "text/csv");
+  const AcceptMatch json = MatchAccept(accept, "application/json");
+  if (csv.weight != json.weight) return csv.weight > json.weight;
+  return csv.weight > 0 && csv.specificity > json.specificity;
+}
+
+// The report handlers answer JSON or CSV by Accept, so caches must key on it (RFC 9110 12.5.5).
+template <class Handler>
+http::Handler VaryOnAccept(Handler handler) {
+  return [handler](Context& context) {
+    Response response = handler(context);
+    response.SetHeader("vary", "Accept");
+    return response;
+  };
 }
 
 Response Csv(std::string body) {
@@ -238,9 +256,12 @@ Response MovementsSummary(const Services& services, Context& context) {
 
 void AddReportRoutes(http::Router& router, const Services& services) {
   const Access view = Access::Requires(Permission::kViewInventory);
-  router.Add(Method::kGet, "/api/v1/reports/low-stock", view, Pool::kDatabase, Bind(services, LowStock));
-  router.Add(Method::kGet, "/api/v1/reports/stock-by-location", view, Pool::kDatabase, Bind(services, StockByLocation));
-  router.Add(Method::kGet, "/api/v1/reports/movements-summary", view, Pool::kDatabase, Bind(services, MovementsSummary));
+  router.Add(Method::kGet, "/api/v1/reports/low-stock", view, Pool::kDatabase,
+             VaryOnAccept(Bind(services, LowStock)));
+  router.Add(Method::kGet, "/api/v1/reports/stock-by-location", view, Pool::kDatabase,
+             VaryOnAccept(Bind(services, StockByLocation)));
+  router.Add(Method::kGet, "/api/v1/reports/movements-summary", view, Pool::kDatabase,
+             VaryOnAccept(Bind(services, MovementsSummary)));
 }
 
 }  // namespace stockroom::api

@@ -60,8 +60,8 @@ Response ImportStoreProblem(const store::Error& error, const std::vector<std::si
   }
   const std::string more =
       rows.size() == 1                             ? ""
-      : rows.size() < store::kMaxImportRowErrors ? fmt::format(" (and {} more rows)", rows.size() - 1)
-                                                   : fmt::format(" (and {} more rows; checking stopped there)", rows.size() - 1);
+      : !error.rows_unchecked ? fmt::format(" (and {} more rows)", rows.size() - 1)
+                              : fmt::format(" (and {} more rows; checking stopped there)", rows.size() - 1);
   return http::MakeProblem(error.code == store::Errc::kInvalid ? 422 : 409, "import-rejected",
                            fmt::format("{}{}; nothing was imported", DescribeCsvError(rows.front()), more), {},
                            boost::json::object{{"errors", std::move(errors)}});
@@ -161,6 +161,7 @@ Response ExportMovements(const Services& services, Context& context) {
       else (key == "from" ? query.from_ms : query.to_ms) = *at;
     }
   });
+  if (query.from_ms && query.to_ms && *query.from_ms >= *query.to_ms) errors.push_back({"to", "must be after from"});
   if (!errors.empty()) return ValidationProblem(std::move(errors));
   auto out = ExportMovementsCsv(services.store, query.from_ms, query.to_ms);
   if (!out) return StoreProblem(out.error(), "movement");

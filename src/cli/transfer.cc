@@ -72,7 +72,7 @@ int Finish(const store::Result<store::ImportSummary>& summary, const std::vector
     const std::vector<api::CsvRowError> rows = api::ImportRowErrors(error, lines);
     if (!rows.empty() && error.code != store::Errc::kUnavailable) {
       for (const auto& row : rows) std::cerr << file << ": " << api::DescribeCsvError(row) << "\n";
-      if (rows.size() >= store::kMaxImportRowErrors) {
+      if (error.rows_unchecked) {
         std::cerr << fmt::format("{}: checking stopped after {} refused rows\n", file, rows.size());
       }
       std::cerr << "nothing was imported\n";
@@ -178,6 +178,7 @@ int ExportMovements(const CommonOptions& common, const ExportOptions& options) {
     std::optional<std::int64_t> from, to;
     if (!options.from.empty()) from = TimeOption("--from", options.from);
     if (!options.to.empty()) to = TimeOption("--to", options.to);
+    if (from && to && *from >= *to) throw std::runtime_error("--to must be after --from");
     return api::ExportMovementsCsv(store, from, to);
   });
 }

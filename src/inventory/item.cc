@@ -72,22 +72,32 @@ namespace {
 
 bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-// U+00A0 (C2 A0), U+3000 (E3 80 80) and the U+2000-U+200A spaces count as outer whitespace too.
+// The multi-byte code points that count as outer whitespace, in UTF-8: Unicode's White_Space
+// set beyond ASCII (U+0085 is a C1 control, refused anyway) and U+200B and U+FEFF, which
+// show nothing either.
+constexpr std::string_view kUnicodeSpaces[] = {
+    "\xc2\xa0",                                                           // U+00A0
+    "\xe1\x9a\x80",                                                       // U+1680
+    "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85",  // U+2000-
+    "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\x8b",  // U+200B
+    "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f",                            // U+2028 U+2029 U+202F U+205F
+    "\xe3\x80\x80",                                                       // U+3000
+    "\xef\xbb\xbf",                                                       // U+FEFF
+};
+
 bool StartsWithUnicodeSpace(std::string_view s) {
-  if (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) return true;
-  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE3 && static_cast<unsigned char>(s[1]) == 0x80 &&
-      static_cast<unsigned char>(s[2]) == 0x80) return true;
-  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xE2 && static_cast<unsigned char>(s[1]) == 0x80 &&
-      static_cast<unsigned char>(s[2]) <= 0x8A) return true;
+  for (std::string_view space : kUnicodeSpaces) {
+    if (s.starts_with(space)) return true;
+  }
   return false;
 }
 
-// The suffix must be the whole space character: the last three bytes of "\u00a0" "1" start
-// with U+00A0 but do not end with it.
+// A whole code point at the end: valid UTF-8 has no suffix that merely resembles one.
 bool EndsWithUnicodeSpace(std::string_view s) {
-  if (s.size() >= 2 && s.substr(s.size() - 2) == "\xc2\xa0") return true;
-  return s.size() >= 3 && StartsWithUnicodeSpace(s.substr(s.size() - 3)) &&
-         static_cast<unsigned char>(s[s.size() - 3]) != 0xC2;
+  for (std::string_view space : kUnicodeSpaces) {
+    if (s.ends_with(space)) return true;
+  }
+  return false;
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ constexpr Row kTable[] = {
     {Permission::kViewInventory, true, true},   {Permission::kUpdateItems, true, true},
     {Permission::kRecordMovements, true, true}, {Permission::kCreateItems, true, false},
     {Permission::kDeleteItems, true, false},    {Permission::kUpdateLocations, true, true},
-    {Permission::kCreateLocations, true, false}, {Permission::kDeleteLocations, true, false},    {Permission::kManageUsers, true, false},
+    {Permission::kCreateLocations, true, false}, {Permission::kDeleteLocations, true, false},
+    {Permission::kManageUsers, true, false},
     {Permission::kManageKeys, true, false},     {Permission::kManageSettings, true, false},
     {Permission::kViewAudit, true, false},
 };

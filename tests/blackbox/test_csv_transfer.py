@@ -523,6 +523,8 @@ def test_the_cli_imports_and_exports_what_the_api_does(binary, tmp_path):
     assert r.returncode == 0 and r.stdout.splitlines()[0].startswith("id,at,type,") and len(r.stdout.splitlines()) == 1
     r = cli("export", "movements", "--from", "yesterday")
     assert r.returncode == 2, r
+    r = cli("export", "movements", "--from", "2026-12-05", "--to", "2026-12-04")
+    assert r.returncode == 2 and "--to must be after --from" in r.stderr, r
     s.start()
     try:
         admin = s.login()
@@ -554,6 +556,11 @@ def test_every_row_the_store_refuses_is_named_and_nothing_is_imported(server, bi
     r = import_stock(server, admin, b"sku,location,lot,quantity\nA-1,WH1,,1\nNOPE-1,WH1,,1\nB-1,WH1,,1\nNOPE-2,,,2\n")
     assert r.status_code == 422, r.text
     assert [(e["line"], e["field"]) for e in r.json()["errors"]] == [(3, "sku"), (5, "sku")]
+    # Exactly 20 bad rows, the last on the last line: all checked, so nothing says it stopped.
+    twenty = "sku,location,lot,quantity\n" + "".join(f"NOPE-{i},WH1,,1\n" for i in range(20))
+    r = import_stock(server, admin, twenty.encode())
+    assert r.status_code == 422 and len(r.json()["errors"]) == 20, r.text
+    assert "(and 19 more rows)" in r.json()["detail"] and "stopped" not in r.json()["detail"]
     # Many bad rows: the first 20 are named, and the answer says checking stopped there.
     many = "sku,location,lot,quantity\n" + "".join(f"NOPE-{i},WH1,,1\n" for i in range(30))
     r = import_stock(server, admin, many.encode())
@@ -718,12 +725,14 @@ def test_low_stock_report_in_json_and_csv(stocked):
     ("*/*;q=1, text/csv;q=0.1", False), ("application/*, text/csv;q=0.5", False),
     ("text/csv;q=0.9, */*;q=0.1", True), ("text/csv;q=2", False), ("text/csv;q=1e999", False),
     ("text/csv;q=0x10", False), ("text/csv;q=", False), ("text/csv;Q=1.000", True), ("", False),
+    ("text/csv, */*", True), ("text/*, application/*", False), ("text/csv;q=0.5, */*;q=0.5", True),
 ])
 def test_reports_follow_the_accept_headers_weights(stocked, accept, csv_wanted):
     s, admin = stocked["server"], stocked["admin"]
     r = s.get(f"{API}/reports/low-stock", admin, headers={"Accept": accept})
     assert r.status_code == 200, r.text
     assert r.headers["Content-Type"].startswith("text/csv" if csv_wanted else "application/json"), accept
+    assert r.headers["Vary"] == "Accept"
 
 
 def test_stock_by_location_report_in_json_and_csv(stocked):
@@ -784,6 +793,8 @@ def test_movements_export_matches_the_ledger(stocked):
     for row, m in zip(rows, movements):
         assert (row["type"], row["sku"], Decimal(row["quantity"]), row["lot"], row["at"]) == (
             m["type"], m["sku"], Decimal(m["quantity"]), m["lot"], m["at"])
+    r = s.get(f"{API}/export/movements.csv", admin, params={"from": "2026-12-05", "to": "2026-12-05"})
+    assert r.status_code == 422 and [e["field"] for e in r.json()["errors"]] == ["to"], r.text
     # from inclusive, to exclusive, as for the JSON list
     issued = stocked["issued"]
     lo, hi = issued[3]["at"], issued[-1]["at"]

@@ -80,6 +80,7 @@ def test_numbers_out_of_range_are_usage_errors_not_clamped(binary, tmp_path, opt
     jwks, token = hs256_fixture(tmp_path, {"exp": 2_000_000_000})
     r = run(binary, "token", "verify", "--jwks", jwks, "--alg", "HS256", option, value, "--", token)
     assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"{option}: must be a decimal integer from" in r.stderr, r.stderr
 
 
 def test_any_leeway_and_time_in_range_is_taken_as_given(binary, tmp_path):

@@ -32,7 +32,9 @@ TEST(Movement, LotsAreSingleLineWithoutOuterWhitespace) {
   EXPECT_TRUE(CheckLot(" L"));
   EXPECT_TRUE(CheckLot("L "));
   EXPECT_TRUE(CheckLot("L\n1"));
-  for (const char* lot : {"L\xc2\xa0", "\xe3\x80\x80L", "L\xe2\x80\x83", "\tL"}) {  // NBSP, U+3000, U+2003
+  // NBSP, U+3000, U+2003, U+202F, U+205F, U+1680, U+2028, U+200B, U+FEFF, tab
+  for (const char* lot : {"L\xc2\xa0", "\xe3\x80\x80L", "L\xe2\x80\x83", "L\xe2\x80\xaf", "\xe2\x81\x9fL",
+                          "\xe1\x9a\x80L", "L\xe2\x80\xa8", "\xe2\x80\x8bL", "\xef\xbb\xbfL", "\tL"}) {
     EXPECT_TRUE(CheckLot(lot)) << lot;
   }
   EXPECT_FALSE(CheckLot("L\xc2\xa0" "1"));  // inside is fine

@@ -520,17 +520,36 @@ TEST_P(StoreContractTest, ImportsAreAllOrNothingAndNameTheRow) {
 }
 
 TEST_P(StoreContractTest, ImportsNameEveryRowTheyRefuse) {
-  std::vector<StockImportRow> rows;
-  for (const char* sku : {"NONE-1", "NONE-2", "NONE-3"}) rows.push_back({sku, "A", "", *Decimal::Parse("1").value});
-  for (int i = 0; i < 30; ++i) rows.push_back({"NONE-" + std::to_string(i), "A", "", *Decimal::Parse("1").value});
+  ASSERT_TRUE(store_->CreateItem(Fields("GOOD-1", "0"), std::nullopt, kActor));
+  const Decimal one = *Decimal::Parse("1").value;
+  // Good rows (creating locations A, B/C) between bad ones: all of it is rolled back.
+  std::vector<StockImportRow> rows{{"NONE-1", "A", "", one}, {"GOOD-1", "A", "", one}, {"NONE-2", "A", "", one},
+                                   {"GOOD-1", "B/C", "", one}, {"NONE-3", "A", "", one}};
   auto refused = store_->ImportStock(rows, StockImportMode::kReceive, kActor, {});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().row, 0u);
   EXPECT_EQ(refused.error().field, "sku");
-  // The first row and 19 more: a bounded answer for a file of any length.
-  ASSERT_EQ(refused.error().other_rows.size(), 19u);
-  for (std::size_t i = 0; i < 19; ++i) EXPECT_EQ(refused.error().other_rows[i].row, i + 1);
+  ASSERT_EQ(refused.error().other_rows.size(), 2u);
+  EXPECT_EQ(refused.error().other_rows[0].row, 2u);
+  EXPECT_EQ(refused.error().other_rows[1].row, 4u);
+  EXPECT_FALSE(refused.error().rows_unchecked);
   EXPECT_EQ(store_->GetLocation("A").error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->GetLocation("C").error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->GetItemBySku("GOOD-1")->fields.quantity.ToString(), "0");
+  EXPECT_TRUE(store_->VerifyStock()->empty());
+
+  // Exactly kMaxImportRowErrors bad rows are all checked; one more stops the checking there.
+  std::vector<StockImportRow> many;
+  for (std::size_t i = 0; i < kMaxImportRowErrors; ++i) many.push_back({"NONE-" + std::to_string(i), "A", "", one});
+  auto twenty = store_->ImportStock(many, StockImportMode::kReceive, kActor, {});
+  ASSERT_FALSE(twenty);
+  EXPECT_EQ(twenty.error().other_rows.size(), kMaxImportRowErrors - 1);
+  EXPECT_FALSE(twenty.error().rows_unchecked);
+  many.push_back({"NONE-X", "A", "", one});
+  auto more = store_->ImportStock(many, StockImportMode::kReceive, kActor, {});
+  ASSERT_FALSE(more);
+  EXPECT_EQ(more.error().other_rows.size(), kMaxImportRowErrors - 1);
+  EXPECT_TRUE(more.error().rows_unchecked);
 }
 
 TEST_P(StoreContractTest, AStocktakeCountsEachBalanceOnce) {

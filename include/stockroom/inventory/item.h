@@ -85,7 +85,8 @@ std::optional<std::string> CheckName(std::string_view name);
 // than tab and newline (descriptions hold multi-line text).
 std::optional<std::string> CheckText(std::string_view text, size_t max, bool allow_newlines);
 
-// Whether `text` begins or ends with whitespace: ASCII, U+00A0, U+2000-U+200A or U+3000.
+// Whether `text` begins or ends with whitespace: ASCII or Unicode White_Space, or the
+// invisible U+200B and U+FEFF.
 bool HasOuterWhitespace(std::string_view text);
 
 // Number of code points of valid UTF-8 `text`, or nullopt when it is not valid UTF-8.

@@ -43,7 +43,8 @@ struct Shortage {
   inventory::Decimal requested;
 };
 
-// Imports stop checking rows after this many refused ones (Error::other_rows holds the rest).
+// Imports stop checking rows after this many refused ones, so that the answer to a file of
+// any length stays small (Error::row and other_rows name them).
 inline constexpr std::size_t kMaxImportRowErrors = 20;
 
 struct Error {
@@ -55,7 +56,8 @@ struct Error {
   std::string detail;  // for kInvalid and kConflict a message for the client; else for logs
   std::string field;   // kInvalid: the request field at fault ("to_location", "lot", ...)
   std::optional<std::size_t> row;     // batch calls (imports): the 0-based row at fault
-  std::vector<Error> other_rows;      // imports: the further rows at fault, in file order (a bounded number)
+  std::vector<Error> other_rows;      // imports: the further rows at fault, in file order (19 at most)
+  bool rows_unchecked = false;        // imports: checking stopped at kMaxImportRowErrors before the last row
   std::optional<Shortage> shortage;   // kInsufficientStock
 };
 
@@ -111,7 +113,7 @@ struct LocationPage {
 
 struct MovementQuery {
   std::optional<std::int64_t> item_id;
-  std::optional<std::string> location;  // code or path: movements from or to it
+  std::optional<std::string> location;  // code or path: movements from or to it; a deleted location by its code
   std::optional<inventory::MovementType> type;
   std::optional<std::string> actor_sub;
   std::optional<std::int64_t> from_ms;  // at_ms >= from_ms
@@ -281,7 +283,11 @@ class Store {
   // Recomputes every balance from the ledger; the differences (none when consistent).
   virtual Result<std::vector<StockDifference>> VerifyStock() = 0;
 
-  // Imports, all or nothing: on any error nothing is written and Error::row names the row.
+  // Imports, all or nothing: on any error nothing is written. Rows after a refused one are
+  // still checked (each in its own savepoint, then rolled back with the rest): Error::row
+  // names the first refused row and other_rows the next ones, up to kMaxImportRowErrors in
+  // all. A stocktake (kCount) counts each sku, location and lot once: a repeat is kInvalid
+  // with field "location".
   virtual Result<ImportSummary> ImportItems(const std::vector<ItemImportRow>& rows, const inventory::Actor& actor,
                                             const ImportOptions& options) = 0;
   virtual Result<ImportSummary> ImportStock(const std::vector<StockImportRow>& rows, StockImportMode mode,

@@ -16,11 +16,13 @@ constexpr std::size_t kProgressEvery = 1000;
 // Runs `apply` for each row in its own savepoint, so that a bad row is rolled back and the
 // rows after it are still checked. Returns normally only when every row applied; otherwise
 // throws the first row's failure, carrying the others (up to kMaxImportRowErrors in all) in
-// other_rows. A failure of the database itself (kUnavailable) ends the import at once.
+// other_rows. A failure of the database itself (SqliteError) is not caught here: it ends the
+// import, and the caller's transaction rolls back whole.
 template <class F>
 void ForEachRow(Connection& c, std::size_t rows, const std::function<void(std::size_t)>& progress, F&& apply) {
   std::vector<Error> failures;
-  for (std::size_t i = 0; i < rows && failures.size() < kMaxImportRowErrors; ++i) {
+  std::size_t i = 0;
+  for (; i < rows && failures.size() < kMaxImportRowErrors; ++i) {
     if (progress && i % kProgressEvery == 0) progress(i);
     c.Execute("SAVEPOINT import_row");
     try {
@@ -29,7 +31,6 @@ void ForEachRow(Connection& c, std::size_t rows, const std::function<void(std::s
     } catch (StoreFailure& failure) {
       c.Execute("ROLLBACK TO import_row");
       c.Execute("RELEASE import_row");
-      if (failure.error.code == Errc::kUnavailable) throw;
       failure.error.row = i;
       failures.push_back(std::move(failure.error));
     }
@@ -37,6 +38,7 @@ void ForEachRow(Connection& c, std::size_t rows, const std::function<void(std::s
   if (failures.empty()) return;
   Error first = std::move(failures.front());
   first.other_rows.assign(std::make_move_iterator(failures.begin() + 1), std::make_move_iterator(failures.end()));
+  first.rows_unchecked = i < rows;
   throw StoreFailure{std::move(first)};
 }
 
