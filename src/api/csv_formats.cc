@@ -297,10 +297,7 @@ store::Result<std::string> ExportMovementsCsv(store::Store& store, std::optional
       const std::string at = FormatTimestamp(m.at_ms), quantity = m.quantity.ToString();
       const std::string reverses = m.reverses ? std::to_string(*m.reverses) : std::string();
       std::string location = m.from_location.value_or(""), to = m.to_location.value_or("");
-      // A count's quantity is what was counted; the difference is how much that changed the balance.
-      const std::string difference = m.type == inventory::MovementType::kCount && !m.lines.empty()
-                                         ? inventory::FormatSignedUnits(m.lines.front().delta_units, m.quantity.scale())
-                                         : std::string();
+      const std::string difference = inventory::CountDifference(m).value_or("");
       inventory::AppendCsvRecord(out, {id, at, inventory::MovementTypeName(m.type), item_id, m.sku, quantity, location,
                                        to, m.lot, m.reference, m.reason, reverses, m.actor.sub, m.actor.name,
                                        difference});

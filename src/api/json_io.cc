@@ -11,9 +11,7 @@
 #include <boost/url/parse_query.hpp>
 
 namespace stockroom::api {
-namespace {
 
-// The media type of a Content-Type value, lowercased, without parameters.
 std::string MediaType(std::string_view content_type) {
   std::string type(content_type.substr(0, content_type.find(';')));
   while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
@@ -22,8 +20,6 @@ std::string MediaType(std::string_view content_type) {
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type;
 }
-
-}  // namespace
 
 std::optional<http::Response> ParseObjectBody(const http::Request& request, BodyType type,
                                               boost::json::object& out) {
@@ -188,6 +184,19 @@ bool ReadPageParameter(const std::string& key, const std::string& value, int max
     return true;
   }
   return false;
+}
+
+bool ReadTimeRangeParameter(const std::string& key, const std::string& value, std::optional<std::int64_t>& from_ms,
+                            std::optional<std::int64_t>& to_ms, std::vector<http::FieldError>& errors) {
+  if (key != "from" && key != "to") return false;
+  if (auto at = ParseTimestamp(value)) (key == "from" ? from_ms : to_ms) = *at;
+  else errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
+  return true;
+}
+
+void CheckTimeRange(std::optional<std::int64_t> from_ms, std::optional<std::int64_t> to_ms,
+                    std::vector<http::FieldError>& errors) {
+  if (from_ms && to_ms && *from_ms >= *to_ms) errors.push_back({"to", "must be after from"});
 }
 
 std::string EncodeCursor(std::int64_t after_id) { return jose::Base64UrlEncode(fmt::format("after:{}", after_id)); }

@@ -50,10 +50,23 @@ inline http::Handler Bind(const Services& services, http::Response (*handler)(co
   return [&services, handler](http::Context& context) { return handler(services, context); };
 }
 
+// The media type of a Content-Type value or an Accept range: lowercased, without parameters
+// and surrounding whitespace ("Text/CSV; charset=utf-8" -> "text/csv").
+std::string MediaType(std::string_view content_type);
+
 // Reads the page parameters `limit` (1 to `max_limit`) and `cursor` (EncodeCursor's); true
 // when `key` was one of them, with any problem appended to `errors`.
 bool ReadPageParameter(const std::string& key, const std::string& value, int max_limit, int& limit,
                        std::int64_t& after_id, std::vector<http::FieldError>& errors);
+
+// Reads the time-range parameters `from` (inclusive) and `to` (exclusive), each an RFC 3339
+// time or a date (ParseTimestamp); true when `key` was one of them, with any problem appended
+// to `errors`.
+bool ReadTimeRangeParameter(const std::string& key, const std::string& value, std::optional<std::int64_t>& from_ms,
+                            std::optional<std::int64_t>& to_ms, std::vector<http::FieldError>& errors);
+// Appends an error naming `to` when both ends are given and `to` is not after `from`.
+void CheckTimeRange(std::optional<std::int64_t> from_ms, std::optional<std::int64_t> to_ms,
+                    std::vector<http::FieldError>& errors);
 
 // "true"/"1" or "false"/"0".
 std::optional<bool> ParseBool(std::string_view text);

@@ -67,10 +67,10 @@ boost::json::object MovementToJson(const inventory::Movement& m) {
                            {"actor", {{"sub", m.actor.sub}, {"username", m.actor.name}}},
                            {"at", FormatTimestamp(m.at_ms)},
                            {"balances", std::move(balances)}};
-  if (m.type == MovementType::kCount && !m.lines.empty()) {
+  if (auto difference = inventory::CountDifference(m)) {
     json["to_location"] = nullptr;  // a count moves nothing anywhere: it names its location
     json["location"] = m.lines.front().location;
-    json["difference"] = inventory::FormatSignedUnits(m.lines.front().delta_units, m.quantity.scale());
+    json["difference"] = std::move(*difference);
   }
   return json;
 }

@@ -62,16 +62,12 @@ Response ListMovements(const Services& services, Context& context, std::optional
     } else if (key == "actor") {
       if (ParsePositiveId(value)) query.actor_sub = value;
       else errors.push_back({"actor", "must be a user id (the sub of the user's tokens, as in the movements' actor)"});
-    } else if (key == "from" || key == "to") {
-      auto at = ParseTimestamp(value);
-      if (!at) errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
-      else (key == "from" ? query.from_ms : query.to_ms) = *at;
-    } else {
+    } else if (!ReadTimeRangeParameter(key, value, query.from_ms, query.to_ms, errors)) {
       ReadPageParameter(key, value, kMaxMovementPage, query.limit, query.after_id, errors);
     }
   });
   if (!well_formed) errors.push_back({"query", "is not a valid query string"});
-  if (query.from_ms && query.to_ms && *query.from_ms >= *query.to_ms) errors.push_back({"to", "must be after from"});
+  CheckTimeRange(query.from_ms, query.to_ms, errors);
   if (!errors.empty()) return ValidationProblem(std::move(errors));
   if (item_id) {
     auto item = services.store.GetItem(*item_id);

@@ -2,8 +2,6 @@
 // period. JSON, or CSV when the client sends Accept: text/csv.
 #include <fmt/format.h>
 
-#include <boost/algorithm/string/predicate.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -49,6 +47,7 @@ std::optional<double> ParseQvalue(std::string_view text) {
 
 // How the Accept header takes a media type: the weight of the most specific range matching
 // it (the type itself: specificity 3, then "text/*": 2, then "*/*": 1; RFC 9110 12.5.1).
+// REQUIRES: `type` in lower case.
 struct AcceptMatch {
   double weight = 0;    // 0 when no range matches; a malformed weight counts as 0
   int specificity = 0;  // 0 when no range matches
@@ -63,12 +62,10 @@ AcceptMatch MatchAccept(std::string_view accept, std::string_view type) {
     const std::string_view range = accept.substr(0, comma);
     accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
     const std::size_t semicolon = range.find(';');
-    const std::string_view media = Trim(range.substr(0, semicolon));
+    const std::string media = MediaType(range);
     int specificity = 0;
-    if (boost::algorithm::iequals(media, type)) specificity = 3;
-    else if (media.size() == major.size() + 2 && boost::algorithm::istarts_with(media, major) &&
-             media.substr(major.size()) == "/*")
-      specificity = 2;
+    if (media == type) specificity = 3;
+    else if (media == std::string(major) + "/*") specificity = 2;
     else if (media == "*/*") specificity = 1;
     if (specificity == 0 || specificity < best_specificity) continue;
     double q = 1;
@@ -216,16 +213,13 @@ Response MovementsSummary(const Services& services, Context& context) {
   const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-  std::int64_t from = now - 30LL * 86400 * 1000, to = now + 1;
+  std::optional<std::int64_t> from_ms, to_ms;
   std::vector<http::FieldError> errors;
   VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
-    if (key == "from" || key == "to") {
-      auto at = ParseTimestamp(value);
-      if (!at) errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
-      else (key == "from" ? from : to) = *at;
-    }
+    ReadTimeRangeParameter(key, value, from_ms, to_ms, errors);
   });
-  if (from >= to) errors.push_back({"to", "must be after from"});
+  const std::int64_t from = from_ms.value_or(now - 30LL * 86400 * 1000), to = to_ms.value_or(now + 1);
+  CheckTimeRange(from, to, errors);  // with the defaults: a lone `from` in the future is refused too
   if (!errors.empty()) return ValidationProblem(std::move(errors));
   auto summaries = services.store.SummarizeMovements(from, to);
   if (!summaries) return StoreProblem(summaries.error(), "movement");

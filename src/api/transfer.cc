@@ -1,6 +1,5 @@
 // CSV import and export (docs/api.md "CSV"): /api/v1/import/items, /api/v1/import/stock,
 // /api/v1/export/items.csv, /api/v1/export/stock.csv, /api/v1/export/movements.csv.
-#include <boost/algorithm/string/predicate.hpp>
 #include <fmt/format.h>
 
 #include "json_io.h"
@@ -27,11 +26,7 @@ Response CsvResponse(std::string body, std::string_view filename) {
 }
 
 std::optional<Response> RequireCsv(const http::Request& request) {
-  std::string_view type = request.Header("content-type").value_or("");
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  if (!boost::algorithm::iequals(type, "text/csv")) {  // media types are case-insensitive
+  if (MediaType(request.Header("content-type").value_or("")) != "text/csv") {
     return http::MakeProblem(415, "unsupported-media-type", "send the file as Content-Type: text/csv");
   }
   return std::nullopt;
@@ -53,7 +48,7 @@ Response CsvProblem(const ParsedCsv<Row>& parsed) {
 // An error of the store while importing: the rows at fault, each with its line of the file.
 Response ImportStoreProblem(const store::Error& error, const std::vector<std::size_t>& lines) {
   const std::vector<CsvRowError> rows = ImportRowErrors(error, lines);
-  if (rows.empty() || error.code == store::Errc::kUnavailable) return StoreProblem(error, "import");
+  if (rows.empty()) return StoreProblem(error, "import");  // not a row's fault: the database
   boost::json::array errors;
   for (const CsvRowError& row : rows) {
     errors.push_back({{"line", row.line}, {"field", row.column}, {"detail", row.message}});
@@ -155,13 +150,9 @@ Response ExportMovements(const Services& services, Context& context) {
   store::MovementQuery query;
   std::vector<http::FieldError> errors;
   VisitQuery(context.request.query, [&](const std::string& key, const std::string& value) {
-    if (key == "from" || key == "to") {
-      auto at = ParseTimestamp(value);
-      if (!at) errors.push_back({key, "must be an RFC 3339 time (2026-12-04T10:00:00Z) or a date (2026-12-04)"});
-      else (key == "from" ? query.from_ms : query.to_ms) = *at;
-    }
+    ReadTimeRangeParameter(key, value, query.from_ms, query.to_ms, errors);
   });
-  if (query.from_ms && query.to_ms && *query.from_ms >= *query.to_ms) errors.push_back({"to", "must be after from"});
+  CheckTimeRange(query.from_ms, query.to_ms, errors);
   if (!errors.empty()) return ValidationProblem(std::move(errors));
   auto out = ExportMovementsCsv(services.store, query.from_ms, query.to_ms);
   if (!out) return StoreProblem(out.error(), "movement");

@@ -70,7 +70,7 @@ int Finish(const store::Result<store::ImportSummary>& summary, const std::vector
   if (!summary) {
     const auto& error = summary.error();
     const std::vector<api::CsvRowError> rows = api::ImportRowErrors(error, lines);
-    if (!rows.empty() && error.code != store::Errc::kUnavailable) {
+    if (!rows.empty()) {
       for (const auto& row : rows) std::cerr << file << ": " << api::DescribeCsvError(row) << "\n";
       if (error.rows_unchecked) {
         std::cerr << fmt::format("{}: checking stopped after {} refused rows\n", file, rows.size());

@@ -37,6 +37,11 @@ bool FitsPrecision(const Decimal& quantity, int precision) {
   return quantity.units() % step == 0;
 }
 
+std::optional<std::string> CountDifference(const Movement& movement) {
+  if (movement.type != MovementType::kCount || movement.lines.empty()) return std::nullopt;
+  return FormatSignedUnits(movement.lines.front().delta_units, movement.quantity.scale());
+}
+
 std::optional<std::string> CheckLot(std::string_view lot) {
   if (auto problem = CheckText(lot, MovementLimits::kLotMax, false)) return problem;
   if (HasOuterWhitespace(lot)) return "must not begin or end with whitespace";

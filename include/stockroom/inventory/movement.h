@@ -75,6 +75,10 @@ struct Movement {
 // "-3.5", "12": a signed count of millionths shown with at least `scale` fraction digits.
 std::string FormatSignedUnits(std::int64_t units, int scale);
 
+// For a count: how much it changed its balance, signed, with the count's digits ("-3.5",
+// "12"); nullopt for other types.
+std::optional<std::string> CountDifference(const Movement& movement);
+
 // Fraction digits an item's quantities may have. Items carry an explicit `precision`;
 // quantities with more significant fraction digits are refused.
 bool FitsPrecision(const Decimal& quantity, int precision);
