@@ -23,6 +23,19 @@ TEST(Movement, SignedQuantitiesShowTheirSign) {
   EXPECT_EQ(FormatSignedUnits(-1, 0), "-0.000001");
 }
 
+TEST(Movement, OnlyACountHasADifference) {
+  Movement count;
+  count.type = MovementType::kCount;
+  count.quantity = D("6.50");
+  count.lines.push_back({"WH1", "", -3'500'000, D("6.50")});
+  EXPECT_EQ(CountDifference(count), "-3.50");
+  count.lines.front().delta_units = 0;
+  EXPECT_EQ(CountDifference(count), "0.00");
+  Movement receive = count;
+  receive.type = MovementType::kReceive;
+  EXPECT_FALSE(CountDifference(receive));
+}
+
 TEST(Movement, LotsAreSingleLineWithoutOuterWhitespace) {
   EXPECT_FALSE(CheckLot(""));
   EXPECT_FALSE(CheckLot("2026-11-A"));
